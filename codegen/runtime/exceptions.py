@@ -1,0 +1,91 @@
+"""Errors the generated client raises; the names match ariadne-codegen's own.
+
+GraphQLClientError                   root of everything below
+├── GraphQLClientHttpError           the server answered with a non-2xx status
+├── GraphQLClientInvalidResponseError  the body is not a GraphQL response
+├── GraphQLClientGraphQLError        one entry of `errors`: message, path, extensions
+└── GraphQLClientGraphQLMultiError   every entry of `errors`, and any partial `data`
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "GraphQLClientError",
+    "GraphQLClientGraphQLError",
+    "GraphQLClientGraphQLMultiError",
+    "GraphQLClientHttpError",
+    "GraphQLClientInvalidResponseError",
+]
+
+
+class GraphQLClientError(Exception):
+    """Root of every error the client raises."""
+
+
+class GraphQLClientHttpError(GraphQLClientError):
+    """The server answered with a status outside 2xx."""
+
+    def __init__(self, status_code: int, response: httpx.Response) -> None:
+        self.status_code = status_code
+        self.response = response
+        super().__init__(f"HTTP status code: {status_code}")
+
+
+class GraphQLClientInvalidResponseError(GraphQLClientError):
+    """The body is not JSON, or has neither `data` nor `errors`."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        super().__init__(f"Invalid response format (HTTP {response.status_code}).")
+
+
+class GraphQLClientGraphQLError(GraphQLClientError):
+    """One GraphQL error, with its `message`, `locations`, `path` and `extensions`."""
+
+    def __init__(
+        self,
+        message: str,
+        locations: list[dict[str, int]] | None = None,
+        path: list[str | int] | None = None,
+        extensions: dict[str, object] | None = None,
+        original: dict[str, object] | None = None,
+    ) -> None:
+        self.message = message
+        self.locations = locations
+        self.path = path
+        self.extensions = extensions
+        self.original = original
+        super().__init__(message)
+
+    @classmethod
+    def from_dict(cls, error: dict[str, Any]) -> GraphQLClientGraphQLError:
+        """Read one entry of a response's `errors` list."""
+        return cls(
+            message=str(error.get("message", "")),
+            locations=error.get("locations"),
+            path=error.get("path"),
+            extensions=error.get("extensions"),
+            original=error,
+        )
+
+
+class GraphQLClientGraphQLMultiError(GraphQLClientError):
+    """Every error of a response, and the partial `data` that came with them."""
+
+    def __init__(
+        self, errors: list[GraphQLClientGraphQLError], data: dict[str, Any] | None = None
+    ) -> None:
+        self.errors = errors
+        self.data = data
+        super().__init__("; ".join(str(e) for e in errors))
+
+    @classmethod
+    def from_errors_dicts(
+        cls, errors_dicts: list[dict[str, Any]], data: dict[str, Any] | None = None
+    ) -> GraphQLClientGraphQLMultiError:
+        """Read a response's whole `errors` list."""
+        return cls(errors=[GraphQLClientGraphQLError.from_dict(e) for e in errors_dicts], data=data)

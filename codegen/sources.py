@@ -1,0 +1,182 @@
+"""Load the schema and the operations with their file names, and validate them.
+
+Every file is parsed as its own `graphql.Source`, named by its path relative to
+the config file, so each error can say `queries/foo.graphql:3:5: message`.
+Validation collects every problem in every file before it reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    GraphQLSyntaxError,
+    NoUnusedFragmentsRule,
+    OperationDefinitionNode,
+    Source,
+    SourceLocation,
+    build_ast_schema,
+    concat_ast,
+    parse,
+    specified_rules,
+    validate,
+    validate_schema,
+)
+from graphql.language.location import get_location
+from graphql.validation.validate import validate_sdl
+
+from codegen.config import Config
+from codegen.errors import Diagnostic, DocumentError
+
+__all__ = ["GRAPHQL_SUFFIXES", "Sources", "find_graphql_files", "load_sources"]
+
+GRAPHQL_SUFFIXES = (".graphql", ".graphqls", ".gql")
+
+
+@dataclass(frozen=True)
+class Sources:
+    """A valid schema and the valid operations and fragments that use it."""
+
+    schema: GraphQLSchema
+    operations: tuple[OperationDefinitionNode, ...]
+    fragments: tuple[FragmentDefinitionNode, ...]
+
+
+class NamedOperationRule(ASTValidationRule):
+    """Every operation needs a name: it becomes the client's method name."""
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+        if node.name is None:
+            self.report_error(
+                GraphQLError(
+                    f"Anonymous {node.operation.value}: give it a name, which becomes "
+                    "the client method's name.",
+                    node,
+                )
+            )
+
+
+# ariadne-codegen skips NoUnusedFragments too: a fragment file may serve many files.
+OPERATION_RULES = (
+    *(rule for rule in specified_rules if rule is not NoUnusedFragmentsRule),
+    NamedOperationRule,
+)
+
+
+def find_graphql_files(path: Path) -> list[Path]:
+    """List the GraphQL files at `path`: the file itself, or a folder's, sorted."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix in GRAPHQL_SUFFIXES and p.is_file())
+    return [path]
+
+
+def load_sources(config: Config) -> Sources:
+    """Parse and validate the schema and the operations, or raise every problem."""
+    problems: list[Diagnostic] = []
+    schema_docs = _parse_files(config, config.schema_path, "schema", problems)
+    schema_ok = bool(schema_docs) and not problems
+    operation_docs = _parse_files(config, config.queries_path, "operations", problems)
+    # Operations are still parsed when the schema is broken, so that one run
+    # reports syntax errors in both.
+    schema = _build_schema(schema_docs, problems) if schema_ok else None
+    if schema is None:
+        raise DocumentError(problems)
+    operations = concat_ast(operation_docs)
+    for error in validate(schema, operations, OPERATION_RULES):
+        problems.append(diagnose(error))
+    if problems:
+        raise DocumentError(problems)
+    return Sources(
+        schema=schema,
+        operations=tuple(
+            d for d in operations.definitions if isinstance(d, OperationDefinitionNode)
+        ),
+        fragments=tuple(d for d in operations.definitions if isinstance(d, FragmentDefinitionNode)),
+    )
+
+
+def _parse_files(
+    config: Config, path: Path, what: str, problems: list[Diagnostic]
+) -> list[DocumentNode]:
+    shown = config.display(path)
+    if not path.exists():
+        problems.append(Diagnostic(shown, 0, 0, f"no such file or folder (the {what})"))
+        return []
+    files = find_graphql_files(path)
+    if not files:
+        problems.append(Diagnostic(shown, 0, 0, f"no {'/'.join(GRAPHQL_SUFFIXES)} files"))
+    documents = []
+    for file in files:
+        source = _read_source(file, config.display(file), problems)
+        if source is None:
+            continue
+        try:
+            documents.append(parse(source))
+        except GraphQLSyntaxError as error:
+            problems.append(diagnose(error))
+    return documents
+
+
+def _read_source(file: Path, shown: str, problems: list[Diagnostic]) -> Source | None:
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        problems.append(Diagnostic(shown, 0, 0, f"cannot read: {exc.strerror}"))
+        return None
+    try:
+        return Source(raw.decode("utf-8"), shown)
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = raw[exc.start]
+        problems.append(
+            Diagnostic(shown, line, column, f"not UTF-8: byte 0x{byte:02x} cannot be decoded")
+        )
+        return None
+
+
+def _build_schema(
+    documents: Sequence[DocumentNode], problems: list[Diagnostic]
+) -> GraphQLSchema | None:
+    document = concat_ast(documents)
+    sdl_errors = validate_sdl(document)
+    if sdl_errors:
+        problems.extend(diagnose(error) for error in sdl_errors)
+        return None
+    schema = build_ast_schema(document, assume_valid_sdl=True)
+    schema_errors = validate_schema(schema)
+    if schema_errors:
+        problems.extend(diagnose(error) for error in schema_errors)
+        return None
+    return schema
+
+
+def diagnose(error: GraphQLError) -> Diagnostic:
+    """Turn a graphql-core error into a Diagnostic at its first location."""
+    places = list(_locate(error))
+    if not places:
+        return Diagnostic("<unknown>", 0, 0, error.message)
+    (path, where), *others = places
+    message = error.message
+    if others:
+        also = ", ".join(f"{p}:{loc.line}:{loc.column}" for p, loc in others)
+        message = f"{message} (see also {also})"
+    return Diagnostic(path, where.line, where.column, message)
+
+
+def _locate(error: GraphQLError) -> Iterable[tuple[str, SourceLocation]]:
+    if error.nodes:
+        for node in error.nodes:
+            if node.loc is not None:
+                yield node.loc.source.name, get_location(node.loc.source, node.loc.start)
+    elif error.source is not None and error.locations:
+        for location in error.locations:
+            yield error.source.name, SourceLocation(location.line, location.column)
