@@ -36,7 +36,13 @@ from graphql.validation.validate import validate_sdl
 from codegen.config import Config
 from codegen.errors import Diagnostic, DocumentError
 
-__all__ = ["GRAPHQL_SUFFIXES", "Sources", "find_graphql_files", "load_sources"]
+__all__ = [
+    "GRAPHQL_SUFFIXES",
+    "Sources",
+    "find_graphql_files",
+    "find_module_name_clashes",
+    "load_sources",
+]
 
 GRAPHQL_SUFFIXES = (".graphql", ".graphqls", ".gql")
 
@@ -71,6 +77,32 @@ OPERATION_RULES = (
 )
 
 
+def find_module_name_clashes(document: DocumentNode) -> list[GraphQLError]:
+    """Find operations whose names give the same module (`GetItems`, `getItems`).
+
+    ariadne-codegen writes each operation's models to `<snake_case name>.py` and
+    would silently let the second overwrite the first.
+    """
+    from ariadne_codegen.utils import str_to_snake_case
+
+    seen: dict[str, OperationDefinitionNode] = {}
+    errors = []
+    for node in document.definitions:
+        if not isinstance(node, OperationDefinitionNode) or node.name is None:
+            continue
+        module = str_to_snake_case(node.name.value)
+        first = seen.setdefault(module, node)
+        if first is not node and first.name is not None and first.name.value != node.name.value:
+            errors.append(
+                GraphQLError(
+                    f"Operation '{node.name.value}' would be written to {module}.py, "
+                    f"like operation '{first.name.value}'; rename one of them.",
+                    [node.name, first.name],
+                )
+            )
+    return errors
+
+
 def find_graphql_files(path: Path) -> list[Path]:
     """List the GraphQL files at `path`: the file itself, or a folder's, sorted."""
     if path.is_dir():
@@ -92,6 +124,7 @@ def load_sources(config: Config) -> Sources:
     operations = concat_ast(operation_docs)
     for error in validate(schema, operations, OPERATION_RULES):
         problems.append(diagnose(error))
+    problems.extend(diagnose(error) for error in find_module_name_clashes(operations))
     if problems:
         raise DocumentError(problems)
     return Sources(

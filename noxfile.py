@@ -1,0 +1,61 @@
+"""Developer and CI sessions: `python3 -m nox -l` lists them with their docstrings."""
+
+from __future__ import annotations
+
+import nox
+
+nox.needs_version = ">=2024.3.2"
+nox.options.sessions = ["check", "lint", "typecheck", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+
+
+def install(session: nox.Session, *, dev: bool = False) -> None:
+    """Install the project (editable) and, with `dev`, its development group."""
+    session.install("-e", ".")
+    if dev:
+        session.install(*nox.project.dependency_groups(PYPROJECT, "dev"))
+
+
+@nox.session
+def generate(session: nox.Session) -> None:
+    """Regenerate generated/pluvo_client from schema/ and queries/."""
+    install(session)
+    session.run("pluvo-codegen", "generate", *session.posargs)
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """Regenerate in a scratch folder and fail if generated/ differs (the main job)."""
+    install(session)
+    session.run("pluvo-codegen", "check", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Run ruff's linter and formatter check."""
+    install(session)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """Run mypy --strict on codegen/, generated/ and tests/."""
+    install(session, dev=True)
+    session.run("mypy", "codegen", "generated/pluvo_client", "tests", "noxfile.py")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite under the bounded `ci` hypothesis profile."""
+    install(session, dev=True)
+    session.run("pytest", *session.posargs, env={"HYPOTHESIS_PROFILE": "ci"})
+
+
+@nox.session(default=False)
+def benchmark(session: nox.Session) -> None:
+    """Time `check` against a bare ariadne-codegen run on our and GitHub's schema."""
+    install(session)
+    session.run("python", "benchmarks/bench_check.py", *session.posargs)
