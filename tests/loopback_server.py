@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,10 @@ def parse_datetime_strictly(value: Any) -> datetime:
     if not isinstance(value, str) or not _UTC_Z.fullmatch(value):
         raise GraphQLError(f"DateTime must be ISO 8601 in UTC with Z, got {value!r}")
     return datetime.fromisoformat(value)
+
+
+def _serialize_datetime(value: datetime | date) -> str:
+    return value.isoformat()
 
 
 @dataclass
@@ -155,10 +159,9 @@ def build_pluvo_schema() -> Any:
     datetime_type = schema.type_map["DateTime"]
     assert isinstance(uuid_type, GraphQLScalarType)
     assert isinstance(datetime_type, GraphQLScalarType)
-    uuid_type.serialize = str
-    uuid_type.parse_value = parse_uuid_strictly
-    datetime_type.serialize = lambda v: v.isoformat()
-    datetime_type.parse_value = parse_datetime_strictly
+    # SDL-built scalars have default hooks; graphql-core expects them replaced in place.
+    vars(uuid_type).update(serialize=str, parse_value=parse_uuid_strictly)
+    vars(datetime_type).update(serialize=_serialize_datetime, parse_value=parse_datetime_strictly)
     return schema
 
 
