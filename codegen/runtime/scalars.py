@@ -4,8 +4,8 @@
 
 - parsing accepts ISO 8601 with an offset (`2024-01-01T10:00:00+02:00`), with `Z`,
   and a bare date (`2023-08-05`, as Pluvo's own examples send), which means
-  midnight UTC. A date and time without an offset is read as UTC too, since
-  Pluvo documents every time as UTC.
+  midnight UTC. A date and time without an offset is read as UTC too: a
+  decision, since Pluvo's examples are all in UTC and a local guess would vary.
 - serialising converts to UTC and writes `Z` (`2024-01-01T08:00:00Z`). A naive
   `datetime` is refused: guessing its zone would silently shift issue dates.
 """
@@ -59,9 +59,12 @@ def serialize_datetime(value: Any) -> Any:
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
         raise ValueError(
             f"refusing to send the naive datetime {value.isoformat()}: "
-            "give it a timezone, e.g. value.replace(tzinfo=timezone.utc)"
+            "give it a timezone, e.g. value.replace(tzinfo=datetime.UTC)"
         )
-    text = value.astimezone(UTC).replace(tzinfo=None).isoformat()
+    try:
+        text = value.astimezone(UTC).replace(tzinfo=None).isoformat()
+    except OverflowError as exc:
+        raise ValueError(f"{value.isoformat()} is outside the years 1-9999 in UTC") from exc
     return f"{text}Z"
 
 
