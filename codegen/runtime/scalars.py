@@ -59,7 +59,7 @@ def serialize_datetime(value: Any) -> Any:
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
         raise ValueError(
             f"refusing to send the naive datetime {value.isoformat()}: "
-            "give it a timezone, e.g. value.replace(tzinfo=datetime.UTC)"
+            "give it a timezone, e.g. value.replace(tzinfo=timezone.utc)"
         )
     try:
         text = value.astimezone(UTC).replace(tzinfo=None).isoformat()
