@@ -42,9 +42,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """Run mypy --strict on codegen/, generated/ and tests/."""
+    """Run mypy --strict on codegen/, generated/, tests/ and benchmarks/."""
     install(session, dev=True)
-    session.run("mypy", "codegen", "generated/pluvo_client", "tests", "noxfile.py")
+    session.run("mypy", "codegen", "generated/pluvo_client", "tests", "benchmarks", "noxfile.py")
 
 
 @nox.session
