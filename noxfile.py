@@ -59,3 +59,11 @@ def benchmark(session: nox.Session) -> None:
     """Time `check` against a bare ariadne-codegen run on our and GitHub's schema."""
     install(session)
     session.run("python", "benchmarks/bench_check.py", *session.posargs)
+
+
+@nox.session(default=False)
+def serve(session: nox.Session) -> None:
+    """Run the reference server on 127.0.0.1:8000 to click around (token: dev-token)."""
+    install(session)
+    args = session.posargs or ["--port", "8000", "--token", "dev-token"]
+    session.run("pluvo-codegen", "serve", *args)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from codegen.errors import CodegenError, DocumentError
 
@@ -73,7 +74,43 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         sub.set_defaults(command=handler)
+    add_serve_parser(commands, config_options)
     return parser
+
+
+def add_serve_parser(commands: Any, config_options: argparse.ArgumentParser) -> None:
+    """`pluvo-codegen serve`: the reference server's options."""
+    sub = commands.add_parser(
+        "serve",
+        parents=[config_options],
+        help="run the reference server: a local Pluvo over HTTP and SQLite",
+        description="Serve the schema's certificate API on loopback, backed by SQLite.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("--host", default="127.0.0.1")
+    sub.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    sub.add_argument(
+        "--db", type=Path, help="SQLite file that survives restarts (default: temporary)"
+    )
+    sub.add_argument("--certificates", type=_count, default=120, metavar="N")
+    sub.add_argument("--users", type=_count, default=10, metavar="M")
+    sub.add_argument("--seed", type=int, default=0, metavar="S")
+    sub.add_argument("--token", metavar="T", help="static bearer token (default: random)")
+    sub.add_argument("--client-id", metavar="ID")
+    sub.add_argument("--client-secret", metavar="S")
+    sub.add_argument("--token-ttl", type=_count, default=86400, metavar="SECONDS")
+    sub.add_argument(
+        "--fixture-out", type=Path, metavar="PATH", help="write url, tokens and ids as JSON"
+    )
+    sub.set_defaults(command=run_serve)
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -128,3 +165,28 @@ def run_check(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_DRIFT
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """`pluvo-codegen serve`."""
+    from codegen.config import load_config
+    from codegen.server.run import ServeOptions, serve
+
+    config = load_config(args.config)
+    serve(
+        ServeOptions(
+            schema_path=config.schema_path,
+            host=args.host,
+            port=args.port,
+            db=args.db,
+            certificates=args.certificates,
+            users=args.users,
+            seed=args.seed,
+            token=args.token,
+            client_id=args.client_id,
+            client_secret=args.client_secret,
+            token_ttl=args.token_ttl,
+            fixture_out=args.fixture_out,
+        )
+    )
+    return EXIT_OK

@@ -1,0 +1,118 @@
+"""The ASGI app: `POST /graphql/` and `POST /oauth/token/`, as Pluvo serves them.
+
+Every failure is a 4xx with a JSON body, never a 5xx: 401 for a missing or wrong
+token, 413 for a body over `max_body_bytes`, 415 for a content type other than
+JSON, 400 for a body that is not JSON or not a GraphQL request. GraphQL errors in
+a well-formed request come back in `errors`, with `path` and `locations`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+from ariadne import graphql
+from graphql import GraphQLSchema
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from codegen.server.auth import TokenIssuer
+from codegen.server.storage import Storage
+
+__all__ = ["ServerSettings", "build_app"]
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Limits of the HTTP layer."""
+
+    max_body_bytes: int = 1024 * 1024
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _error(status: int, message: str, **headers: str) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message}]}, status_code=status, headers=headers)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _BodyTooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def build_app(
+    schema: GraphQLSchema, storage: Storage, issuer: TokenIssuer, settings: ServerSettings
+) -> Starlette:
+    """Wire the two endpoints to the schema, the storage and the token issuer."""
+
+    async def graphql_endpoint(request: Request) -> Response:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not issuer.accepts(token.strip()):
+            return _error(
+                401,
+                "Authentication required: send Authorization: Bearer <token>.",
+                **{"WWW-Authenticate": "Bearer"},
+            )
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != "application/json":
+            return _error(415, f"Content-Type must be application/json, got {media_type!r}.")
+        try:
+            body = await _read_body(request, settings.max_body_bytes)
+        except _BodyTooLarge:
+            return _error(413, f"The body is larger than {settings.max_body_bytes} bytes.")
+        try:
+            data: Any = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            return _error(400, f"The body is not valid JSON: {exc}.")
+        success, result = await graphql(
+            schema, data, context_value={"storage": storage}, introspection=True, debug=False
+        )
+        return JSONResponse(result, status_code=200 if success else 400)
+
+    async def token_endpoint(request: Request) -> Response:
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != "application/x-www-form-urlencoded":
+            return JSONResponse({"error": "invalid_request"}, status_code=400)
+        try:
+            body = await _read_body(request, 64 * 1024)
+            form = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
+        except (_BodyTooLarge, UnicodeDecodeError):
+            return JSONResponse({"error": "invalid_request"}, status_code=400)
+        if form.get("grant_type") != "client_credentials":
+            return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
+        token = issuer.issue(form.get("client_id", ""), form.get("client_secret", ""))
+        if token is None:
+            return JSONResponse({"error": "invalid_client"}, status_code=401)
+        return JSONResponse(
+            {
+                "access_token": token,
+                "token_type": "Bearer",
+                "expires_in": issuer.credentials.token_ttl,
+                "scope": form.get("scope", "read write"),
+            },
+            headers={"Cache-Control": "no-store"},
+        )
+
+    app = Starlette(
+        routes=[
+            Route("/graphql/", graphql_endpoint, methods=["POST"]),
+            Route("/oauth/token/", token_endpoint, methods=["POST"]),
+        ]
+    )
+    # Pluvo requires the trailing slash; a redirect would hide a wrong URL.
+    app.router.redirect_slashes = False
+    return app

@@ -1,0 +1,129 @@
+"""Start the reference server: open or seed the database, bind, serve, write the fixture."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import socket
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from codegen.errors import CodegenError
+from codegen.server.app import ServerSettings, build_app
+from codegen.server.auth import Credentials, TokenIssuer
+from codegen.server.resolvers import build_schema
+from codegen.server.seed import make_certificates, make_users
+from codegen.server.storage import Storage
+
+__all__ = ["ServeOptions", "open_storage", "serve"]
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """Everything `pluvo-codegen serve` takes."""
+
+    schema_path: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    db: Path | None = None
+    certificates: int = 120
+    users: int = 10
+    seed: int = 0
+    token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    token_ttl: int = 86400
+    fixture_out: Path | None = None
+
+
+@contextlib.contextmanager
+def open_storage(options: ServeOptions) -> Iterator[Storage]:
+    """The database at `--db` (seeded if new), or a fresh temporary one."""
+    with contextlib.ExitStack() as stack:
+        if options.db is None:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="pluvo-server-"))
+            path = Path(folder) / "pluvo.sqlite3"
+        else:
+            path = options.db
+        try:
+            storage = Storage(path)
+            fresh = storage.is_empty()
+        except sqlite3.DatabaseError as exc:
+            raise CodegenError(f"{path}: not a usable SQLite database ({exc})") from exc
+        stack.callback(storage.close)
+        if fresh:
+            storage.seed(
+                make_certificates(options.certificates, options.seed),
+                make_users(options.users, options.seed),
+            )
+        yield storage
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket, so that `--port 0` has a real port before serving."""
+    try:
+        info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(info[0], info[1])
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(info[4])
+    except OSError as exc:
+        raise CodegenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    sock.listen(128)
+    return sock
+
+
+def serve(options: ServeOptions, announce: Callable[[str], None] = print) -> None:
+    """Serve until interrupted."""
+    import uvicorn
+
+    credentials = Credentials(
+        token=options.token or secrets.token_urlsafe(24),
+        client_id=options.client_id or "pluvo-reference-client",
+        client_secret=options.client_secret or secrets.token_urlsafe(24),
+        token_ttl=options.token_ttl,
+    )
+    schema = build_schema(options.schema_path)
+    sock = bind(options.host, options.port)
+    with open_storage(options) as storage:
+        app = build_app(schema, storage, TokenIssuer(credentials), ServerSettings())
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+        server = uvicorn.Server(config)
+        host, port = sock.getsockname()[:2]
+        shown_host = f"[{host}]" if ":" in host else host
+        base = f"http://{shown_host}:{port}"
+        fixture = {
+            "url": f"{base}/graphql/",
+            "token": credentials.token,
+            "token_url": f"{base}/oauth/token/",
+            "client_id": credentials.client_id,
+            "client_secret": credentials.client_secret,
+            "user_ids": [str(u.id) for u in storage.list_users()],
+            "certificate_ids": [str(c) for c in storage.list_certificate_ids()],
+        }
+
+        async def run() -> None:
+            task = asyncio.create_task(server.serve(sockets=[sock]))
+            while not server.started and not task.done():
+                await asyncio.sleep(0.01)
+            if server.started:
+                if options.fixture_out is not None:
+                    write_atomically(options.fixture_out, json.dumps(fixture, indent=2) + "\n")
+                announce(f"Serving {fixture['url']} (token {credentials.token})")
+            await task
+
+        asyncio.run(run())
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` so that readers never see a partial file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    Path(temporary).replace(path)
