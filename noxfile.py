@@ -62,6 +62,13 @@ def benchmark(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def bench_server(session: nox.Session) -> None:
+    """Time the reference server's first vs deep page and a 1,000-user generateCertificate."""
+    install(session)
+    session.run("python", "benchmarks/bench_server.py", *session.posargs)
+
+
+@nox.session(default=False)
 def serve(session: nox.Session) -> None:
     """Run the reference server on 127.0.0.1:8000 to click around (token: dev-token)."""
     install(session)

@@ -78,6 +78,9 @@ def build_app(
             data: Any = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
             return _error(400, f"The body is not valid JSON: {exc}.")
+        except RecursionError:
+            # A body of `[[[[...]]]]` under the size limit is enough to exhaust the stack.
+            return _error(400, "The body is not valid JSON: it is nested too deeply.")
         success, result = await graphql(
             schema, data, context_value={"storage": storage}, introspection=True, debug=False
         )

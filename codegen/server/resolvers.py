@@ -73,7 +73,7 @@ def decode_cursor(cursor: str, argument: str) -> tuple[str, str]:
     """The sort key inside a cursor, or a GraphQL error naming the argument."""
     try:
         version, name, ident = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if version != _CURSOR_VERSION or not isinstance(name, str):
+        if version != _CURSOR_VERSION or not isinstance(name, str) or not isinstance(ident, str):
             raise ValueError(version)
         return name, str(uuid.UUID(ident))
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):

@@ -7,12 +7,15 @@ import contextlib
 import json
 import os
 import secrets
+import signal
 import socket
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
 from codegen.errors import CodegenError
 from codegen.server.app import ServerSettings, build_app
@@ -68,18 +71,49 @@ def open_storage(options: ServeOptions) -> Iterator[Storage]:
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket, so that `--port 0` has a real port before serving."""
     try:
-        info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        sock = socket.socket(info[0], info[1])
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        # The protocol matters: asyncio sets TCP_NODELAY only on sockets whose
+        # `proto` is IPPROTO_TCP, and accepted sockets inherit the listener's. With
+        # proto 0, Nagle's algorithm held back each response's body until the
+        # client's delayed ACK (about 40 ms on Linux) on every keep-alive request.
+        sock = socket.socket(family, kind, proto)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(info[4])
+        sock.bind(address)
     except OSError as exc:
         raise CodegenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     sock.listen(128)
     return sock
 
 
+@contextlib.contextmanager
+def exit_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into `SystemExit`, so that every `with` block below still cleans up.
+
+    uvicorn shuts down gracefully on SIGTERM and then raises the signal again with
+    the handler it found. With the default handler the process would die right
+    there, without closing the database or deleting the temporary one.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def serve(options: ServeOptions, announce: Callable[[str], None] = print) -> None:
     """Serve until interrupted."""
+    with exit_on_sigterm():
+        _serve(options, announce)
+
+
+def _serve(options: ServeOptions, announce: Callable[[str], None]) -> None:
     import uvicorn
 
     credentials = Credentials(

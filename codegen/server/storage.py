@@ -90,8 +90,10 @@ class Storage:
         self.db.close()
 
     def is_empty(self) -> bool:
-        """True for a database that has never been seeded."""
-        row = self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM certificate)").fetchone()
+        """True for a database that has never been seeded (or was seeded with nothing)."""
+        row = self.db.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM certificate) AND NOT EXISTS (SELECT 1 FROM user)"
+        ).fetchone()
         return bool(row[0])
 
     def seed(self, certificates: Iterable[Certificate], users: Iterable[User]) -> None:

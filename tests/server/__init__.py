@@ -1,0 +1,1 @@
+"""End-to-end tests of the reference server (`pluvo-codegen serve`) over real HTTP."""
