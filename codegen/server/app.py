@@ -9,12 +9,13 @@ a well-formed request come back in `errors`, with `path` and `locations`.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
 from ariadne import graphql
-from graphql import GraphQLSchema
+from graphql import GraphQLError, GraphQLSchema
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -35,6 +36,22 @@ class ServerSettings:
 
 class _BodyTooLarge(Exception):
     pass
+
+
+class _OnlyUnexpectedErrors(logging.Filter):
+    """Drop the log records of errors the client caused; keep resolver crashes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        while isinstance(error, GraphQLError) and error.original_error is not None:
+            error = error.original_error
+        return not isinstance(error, GraphQLError | ValueError)
+
+
+# ariadne logs every error in a result with its traceback; a bad cursor or an
+# unknown template is the client's mistake, not the server's, so only the rest is kept.
+GRAPHQL_LOGGER = logging.getLogger("codegen.server.graphql")
+GRAPHQL_LOGGER.addFilter(_OnlyUnexpectedErrors())
 
 
 def _error(status: int, message: str, **headers: str) -> JSONResponse:
@@ -82,7 +99,12 @@ def build_app(
             # A body of `[[[[...]]]]` under the size limit is enough to exhaust the stack.
             return _error(400, "The body is not valid JSON: it is nested too deeply.")
         success, result = await graphql(
-            schema, data, context_value={"storage": storage}, introspection=True, debug=False
+            schema,
+            data,
+            context_value={"storage": storage},
+            introspection=True,
+            debug=False,
+            logger=GRAPHQL_LOGGER,
         )
         return JSONResponse(result, status_code=200 if success else 400)
 

@@ -31,3 +31,14 @@ def test_a_server_that_cannot_start_fails_the_test_with_its_stderr(tmp_path: Pat
     message = str(caught.value)
     assert "exited with code 2 before writing its fixture" in message
     assert "--users: must be 0 or more, got -1" in message
+
+
+def test_client_mistakes_are_answered_without_a_traceback_in_the_server_log(
+    tmp_path: Path,
+) -> None:
+    with run_server(tmp_path / "server", *SEED_OPTIONS) as server:
+        bad_cursor = graphql(server, '{ certificates(first: 1, after: "nope") { count } }')
+        too_many = graphql(server, "{ certificates(first: 51) { count } }")
+        bad_uuid = graphql(server, '{ portfolioItems(userId: "x") { id } }')
+        assert all(r.json()["errors"] for r in (bad_cursor, too_many, bad_uuid))
+    assert "Traceback" not in server.stderr()
