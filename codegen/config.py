@@ -38,6 +38,7 @@ class Config:
     schema_path: Path
     queries_path: Path
     package_dir: Path
+    unasync: tuple[str, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -85,13 +86,27 @@ def load_config(path: Path | None = None) -> Config:
     target = section.get("target_package_path", ".")
     if not isinstance(target, str):
         raise ConfigError(f"{shown}: target_package_path must be a string")
+    ours = _read_table(file, ("tool", "pluvo-codegen"))
+    unasync = ours.get("unasync", [])
+    if not isinstance(unasync, list) or not all(
+        isinstance(n, str) and n.startswith("async_") and n.endswith(".py") for n in unasync
+    ):
+        raise ConfigError(f"{shown}: [tool.pluvo-codegen] unasync must list files named async_*.py")
     return Config(
+        unasync=tuple(unasync),
         file=file,
         section=section,
         schema_path=required_path("schema_path"),
         queries_path=required_path("queries_path"),
         package_dir=root / target / package_name,
     )
+
+
+def _read_table(file: Path, keys: tuple[str, ...]) -> Mapping[str, Any]:
+    table: Any = tomllib.loads(file.read_text(encoding="utf-8"))
+    for key in keys:
+        table = table.get(key) if isinstance(table, dict) else None
+    return table if isinstance(table, dict) else {}
 
 
 def _read_section(file: Path, shown: str) -> Mapping[str, Any]:

@@ -88,6 +88,22 @@ def _run_ariadne_codegen(config: Config, sources: Sources, scratch: Path) -> Non
     for operation in sources.operations:
         generator.add_operation(operation)
     generator.generate()
+    _derive_sync_modules(config, scratch / settings.target_package_name)
+
+
+def _derive_sync_modules(config: Config, package: Path) -> None:
+    """Write the sync twin of each module listed in `[tool.pluvo-codegen] unasync`."""
+    from ariadne_codegen.utils import format_many
+
+    from codegen.unasync import unasync_source
+
+    names = [n for n in config.unasync if (package / n).is_file()]
+    sources = [
+        unasync_source((package / n).read_text(encoding="utf-8"), f"Derived from {n}; do not edit.")
+        for n in names
+    ]
+    for name, code in zip(names, format_many(sources), strict=True):
+        (package / name.removeprefix("async_")).write_text(code, encoding="utf-8")
 
 
 def read_tree(root: Path) -> dict[str, bytes]:

@@ -42,6 +42,7 @@ __all__ = [
     "find_graphql_files",
     "find_module_name_clashes",
     "load_sources",
+    "reserved_module_names",
 ]
 
 GRAPHQL_SUFFIXES = (".graphql", ".graphqls", ".gql")
@@ -77,11 +78,32 @@ OPERATION_RULES = (
 )
 
 
-def find_module_name_clashes(document: DocumentNode) -> list[GraphQLError]:
+def reserved_module_names(config: Config) -> frozenset[str]:
+    """Modules of the package that are not an operation's: the client, runtime files, ..."""
+    section = config.section
+    names = {
+        "__init__",
+        "base_model",
+        "exceptions",
+        str(section.get("client_file_name", "client")),
+        str(section.get("enums_module_name", "enums")),
+        str(section.get("input_types_module_name", "input_types")),
+        str(section.get("fragments_module_name", "fragments")),
+    }
+    for path in [*section.get("files_to_include", []), section.get("base_client_file_path", "")]:
+        names.add(Path(str(path)).stem)
+    for twin in config.unasync:
+        names.update({Path(twin).stem, Path(twin).stem.removeprefix("async_")})
+    return frozenset(n for n in names if n)
+
+
+def find_module_name_clashes(
+    document: DocumentNode, reserved: frozenset[str] = frozenset()
+) -> list[GraphQLError]:
     """Find operations whose names give the same module (`GetItems`, `getItems`).
 
     ariadne-codegen writes each operation's models to `<snake_case name>.py` and
-    would silently let the second overwrite the first.
+    would silently let the second overwrite the first, or a runtime module.
     """
     from ariadne_codegen.utils import str_to_snake_case
 
@@ -91,6 +113,15 @@ def find_module_name_clashes(document: DocumentNode) -> list[GraphQLError]:
         if not isinstance(node, OperationDefinitionNode) or node.name is None:
             continue
         module = str_to_snake_case(node.name.value)
+        if module in reserved:
+            errors.append(
+                GraphQLError(
+                    f"Operation '{node.name.value}' would be written to {module}.py, "
+                    "which the package needs for itself; rename the operation.",
+                    node.name,
+                )
+            )
+            continue
         first = seen.setdefault(module, node)
         if first is not node and first.name is not None and first.name.value != node.name.value:
             errors.append(
@@ -124,7 +155,10 @@ def load_sources(config: Config) -> Sources:
     operations = concat_ast(operation_docs)
     for error in validate(schema, operations, OPERATION_RULES):
         problems.append(diagnose(error))
-    problems.extend(diagnose(error) for error in find_module_name_clashes(operations))
+    problems.extend(
+        diagnose(error)
+        for error in find_module_name_clashes(operations, reserved_module_names(config))
+    )
     if problems:
         raise DocumentError(problems)
     return Sources(

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from loopback_server import Store, make_store, serve
-from pluvo_client import Client
+from pluvo_client import AsyncClient
 from pluvo_client.exceptions import GraphQLClientGraphQLMultiError
 
 
@@ -25,7 +25,7 @@ def url(store: Store) -> Iterator[str]:
         yield address
 
 
-async def page_forward(client: Client, size: int) -> list[uuid.UUID]:
+async def page_forward(client: AsyncClient, size: int) -> list[uuid.UUID]:
     seen: list[uuid.UUID] = []
     after: str | None = None
     while True:
@@ -38,7 +38,7 @@ async def page_forward(client: Client, size: int) -> list[uuid.UUID]:
         after = page.certificates.page_info.end_cursor
 
 
-async def page_backward(client: Client, size: int) -> list[uuid.UUID]:
+async def page_backward(client: AsyncClient, size: int) -> list[uuid.UUID]:
     seen: list[uuid.UUID] = []
     before: str | None = None
     while True:
@@ -56,7 +56,7 @@ def test_paging_forward_and_backward_yields_every_certificate_once(
     url: str, store: Store, size: int
 ) -> None:
     async def run() -> tuple[list[uuid.UUID], list[uuid.UUID]]:
-        async with Client(url=url) as client:
+        async with AsyncClient(url=url) as client:
             return await page_forward(client, size), await page_backward(client, size)
 
     forward, backward = asyncio.run(run())
@@ -66,7 +66,7 @@ def test_paging_forward_and_backward_yields_every_certificate_once(
 
 def test_a_null_title_arrives_as_none_and_uuids_as_uuid_objects(url: str) -> None:
     async def run() -> None:
-        async with Client(url=url) as client:
+        async with AsyncClient(url=url) as client:
             page = await client.list_certificates(first=2)
             assert page.certificates is not None
             first, second = (e.node for e in page.certificates.edges if e is not None)
@@ -83,7 +83,7 @@ def test_the_mutation_and_both_scalars_round_trip(url: str, store: Store) -> Non
     unknown = uuid.uuid4()
 
     async def run() -> None:
-        async with Client(url=url) as client:
+        async with AsyncClient(url=url) as client:
             result = await client.generate_certificate(
                 id=uuid.UUID(int=1001),
                 user_ids=[uuid.UUID(int=1), unknown, uuid.UUID(int=2), uuid.UUID(int=1)],
@@ -112,7 +112,7 @@ def test_a_date_only_start_date_parses_as_midnight_utc(url: str, store: Store) -
     store.date_only = True
 
     async def run() -> None:
-        async with Client(url=url) as client:
+        async with AsyncClient(url=url) as client:
             await client.generate_certificate(
                 id=uuid.UUID(int=1000),
                 user_ids=[uuid.UUID(int=3)],
@@ -127,7 +127,7 @@ def test_a_date_only_start_date_parses_as_midnight_utc(url: str, store: Store) -
 
 def test_left_out_arguments_are_not_sent(url: str, store: Store) -> None:
     async def run() -> None:
-        async with Client(url=url) as client:
+        async with AsyncClient(url=url) as client:
             await client.generate_certificate(id=uuid.UUID(int=1000), user_ids=[])
 
     asyncio.run(run())
@@ -136,7 +136,7 @@ def test_left_out_arguments_are_not_sent(url: str, store: Store) -> None:
 
 def test_a_graphql_error_is_raised_with_its_message_and_path(url: str) -> None:
     async def run() -> None:
-        async with Client(url=url) as client:
+        async with AsyncClient(url=url) as client:
             await client.generate_certificate(id=uuid.uuid4(), user_ids=[uuid.UUID(int=1)])
 
     with pytest.raises(GraphQLClientGraphQLMultiError) as caught:
@@ -148,7 +148,7 @@ def test_a_graphql_error_is_raised_with_its_message_and_path(url: str) -> None:
 
 def test_a_naive_issue_date_is_refused_before_anything_is_sent(url: str, store: Store) -> None:
     async def run() -> None:
-        async with Client(url=url) as client:
+        async with AsyncClient(url=url) as client:
             await client.generate_certificate(
                 id=uuid.UUID(int=1000), user_ids=[], issue_date=datetime(2024, 1, 1)
             )

@@ -28,7 +28,7 @@ def test_check_reports_a_hand_edited_file_with_a_diff(
     out = capsys.readouterr().out
     assert f"stale: {CLIENT}\n" in out
     assert f"--- {CLIENT} (on disk)\n+++ {CLIENT} (generated)\n" in out
-    assert "-class MyClient(AsyncBaseClient):\n+class Client(AsyncBaseClient):\n" in out
+    assert "-class MyClient(BaseClient):\n+class Client(BaseClient):\n" in out
     assert project.snapshot() == before
 
 
@@ -109,13 +109,20 @@ def test_generate_is_deterministic_and_has_no_timestamps(project: Project) -> No
 
 
 def test_generate_leaves_the_package_untouched_when_ariadne_codegen_fails(
-    project: Project, capsys: pytest.CaptureFixture[str]
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Valid GraphQL, but its module would be client.py, which the client itself needs.
-    project.write("queries/x.graphql", "query Client { portfolioItems { id } }\n")
+    from ariadne_codegen.client_generators.package import PackageGenerator
+
+    def fail_halfway(self: PackageGenerator) -> list[str]:
+        self.package_path.mkdir(parents=True, exist_ok=True)
+        (self.package_path / "client.py").write_text("half a file")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(PackageGenerator, "generate", fail_halfway)
+    (project.root / "queries/portfolio_items.graphql").unlink()
     before = project.snapshot()
     assert project.run("generate") == 2
-    assert "ariadne-codegen failed" in capsys.readouterr().err
+    assert "ariadne-codegen failed: disk full" in capsys.readouterr().err
     assert project.snapshot() == before
 
 

@@ -34,7 +34,12 @@ include_comments = "stable"
 multipart_uploads = false
 base_client_name = "AsyncBaseClient"
 base_client_file_path = "runtime/async_base_client.py"
-files_to_include = ["runtime/exceptions.py", "runtime/scalars.py"]
+files_to_include = [
+  "runtime/bulk.py",
+  "runtime/exceptions.py",
+  "runtime/retry.py",
+  "runtime/scalars.py",
+]
 
 [tool.ariadne-codegen.scalars.UUID]
 type = "uuid.UUID"

@@ -108,6 +108,14 @@ def test_operations_that_would_share_a_module_are_refused(
     )
 
 
+@pytest.mark.parametrize("name", ["Client", "AsyncClient", "Scalars", "Retry"])
+def test_an_operation_named_like_a_package_module_is_refused(
+    project: Project, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    project.write("queries/x.graphql", f"query {name} {{ portfolioItems {{ id }} }}\n")
+    assert_rejected(project, capsys, f"queries/x.graphql:1:7: Operation '{name}' would be written")
+
+
 def test_an_anonymous_operation_is_refused(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:

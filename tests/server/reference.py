@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pluvo_client import Client
+from pluvo_client import AsyncClient
 from pluvo_client.list_certificates import ListCertificatesCertificatesEdges
 
 __all__ = [
@@ -70,10 +70,10 @@ class Server:
     process: subprocess.Popen[bytes]
     log: Path
 
-    def client(self, token: str | None = None) -> Client:
+    def client(self, token: str | None = None) -> AsyncClient:
         """The generated client, authenticated with `token` (default: the static token)."""
         bearer = self.token if token is None else token
-        return Client(url=self.url, headers={"Authorization": f"Bearer {bearer}"})
+        return AsyncClient(url=self.url, headers={"Authorization": f"Bearer {bearer}"})
 
     @property
     def auth(self) -> dict[str, str]:
@@ -237,7 +237,7 @@ def graphql(
     )
 
 
-async def list_edges(client: Client) -> list[ListCertificatesCertificatesEdges]:
+async def list_edges(client: AsyncClient) -> list[ListCertificatesCertificatesEdges]:
     """Every template's edge, paging forward 50 at a time."""
     edges: list[ListCertificatesCertificatesEdges] = []
     after: str | None = None
@@ -251,7 +251,7 @@ async def list_edges(client: Client) -> list[ListCertificatesCertificatesEdges]:
 
 
 async def issue(
-    client: Client, template: uuid.UUID, users: list[uuid.UUID], **options: Any
+    client: AsyncClient, template: uuid.UUID, users: list[uuid.UUID], **options: Any
 ) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
     """Call generateCertificate; return its (succeededIds, failedIds)."""
     result = await client.generate_certificate(id=template, user_ids=users, **options)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pluvo_client import Client
+from pluvo_client import AsyncClient
 
 from .reference import CERTIFICATES, Server, graphql, list_edges
 
@@ -50,7 +50,7 @@ def ids_of(connection: dict[str, Any]) -> list[uuid.UUID]:
     return [uuid.UUID(edge["node"]["id"]) for edge in connection["edges"]]
 
 
-async def traverse_forward(client: Client, size: int) -> list[tuple[uuid.UUID, str | None]]:
+async def traverse_forward(client: AsyncClient, size: int) -> list[tuple[uuid.UUID, str | None]]:
     """(id, name) of every template, paging with first/after; checks every page's size."""
     seen: list[tuple[uuid.UUID, str | None]] = []
     after: str | None = None
@@ -70,7 +70,7 @@ async def traverse_forward(client: Client, size: int) -> list[tuple[uuid.UUID, s
         after = connection.page_info.end_cursor
 
 
-async def traverse_backward(client: Client, size: int) -> list[tuple[uuid.UUID, str | None]]:
+async def traverse_backward(client: AsyncClient, size: int) -> list[tuple[uuid.UUID, str | None]]:
     """(id, name) of every template, paging with last/before, put back in forward order."""
     seen: list[tuple[uuid.UUID, str | None]] = []
     before: str | None = None

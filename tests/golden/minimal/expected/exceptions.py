@@ -21,6 +21,8 @@ __all__ = [
     "GraphQLClientGraphQLMultiError",
     "GraphQLClientHttpError",
     "GraphQLClientInvalidResponseError",
+    "PaginationError",
+    "TokenError",
 ]
 
 
@@ -34,7 +36,19 @@ class GraphQLClientHttpError(GraphQLClientError):
     def __init__(self, status_code: int, response: httpx.Response) -> None:
         self.status_code = status_code
         self.response = response
-        super().__init__(f"HTTP status code: {status_code}")
+        super().__init__(f"HTTP {status_code}{_describe(response)}")
+
+
+def _describe(response: httpx.Response) -> str:
+    try:
+        where = f" from {response.request.url}"
+    except RuntimeError:  # a response made by hand has no request
+        where = ""
+    try:
+        body = response.text[:200]
+    except httpx.ResponseNotRead:
+        body = ""
+    return f"{where}: {body}" if body else where
 
 
 class GraphQLClientInvalidResponseError(GraphQLClientError):
@@ -42,7 +56,9 @@ class GraphQLClientInvalidResponseError(GraphQLClientError):
 
     def __init__(self, response: httpx.Response) -> None:
         self.response = response
-        super().__init__(f"Invalid response format (HTTP {response.status_code}).")
+        super().__init__(
+            f"Not a GraphQL response (HTTP {response.status_code}){_describe(response)}"
+        )
 
 
 class GraphQLClientGraphQLError(GraphQLClientError):
@@ -91,3 +107,11 @@ class GraphQLClientGraphQLMultiError(GraphQLClientError):
     ) -> GraphQLClientGraphQLMultiError:
         """Read a response's whole `errors` list."""
         return cls(errors=[GraphQLClientGraphQLError.from_dict(e) for e in errors_dicts], data=data)
+
+
+class PaginationError(GraphQLClientError):
+    """The server repeated a cursor, or said `hasNextPage` without an `endCursor`."""
+
+
+class TokenError(GraphQLClientError):
+    """The token endpoint did not give a token; the message never holds the secret."""

@@ -1,0 +1,1 @@
+"""ariadne-codegen plugins: small, one concern each."""

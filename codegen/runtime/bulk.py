@@ -1,0 +1,67 @@
+"""Bulk issuance: deduplicate ids, split them into batches, and add up the outcome.
+
+A batch whose outcome is unknown (a timeout, a lost connection, a 5xx after the
+request went out) is never re-sent, because a re-sent batch issues certificates
+twice; its ids are reported in `unknown_ids` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from uuid import UUID
+
+import httpx
+
+from .exceptions import GraphQLClientHttpError
+
+__all__ = [
+    "BulkProgress",
+    "IssueResult",
+    "UnknownOutcome",
+    "make_batches",
+    "outcome_is_unknown",
+]
+
+
+class UnknownOutcome(Exception):
+    """The server answered, but not with a result for the batch."""
+
+
+@dataclass
+class IssueResult:
+    """Every distinct requested id, in exactly one of the three lists."""
+
+    succeeded_ids: list[UUID] = field(default_factory=list)
+    failed_ids: list[UUID] = field(default_factory=list)
+    unknown_ids: list[UUID] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BulkProgress:
+    """Passed to the progress callback after each batch."""
+
+    batches_done: int
+    batches_total: int
+    ids_done: int
+    ids_total: int
+    result: IssueResult
+
+
+def make_batches(ids: Iterable[UUID], batch_size: int) -> list[list[UUID]]:
+    """Distinct ids in first-seen order, in batches of at most `batch_size`."""
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    distinct = list(dict.fromkeys(ids))
+    return [distinct[i : i + batch_size] for i in range(0, len(distinct), batch_size)]
+
+
+def outcome_is_unknown(error: Exception) -> bool:
+    """True when the server may or may not have acted on a sent request."""
+    if isinstance(error, UnknownOutcome):
+        return True
+    if isinstance(error, GraphQLClientHttpError):
+        return error.status_code >= 500
+    if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout):
+        return False
+    return isinstance(error, httpx.TransportError)
