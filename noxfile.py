@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from pathlib import Path
+
 import nox
 
 nox.needs_version = ">=2024.3.2"
@@ -69,8 +73,56 @@ def bench_server(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def bench_client(session: nox.Session) -> None:
+    """Time iter_certificates against raw httpx and gql over 10,000 in-memory templates."""
+    # One resolve with the project's pins: the newest gql wants a graphql-core they exclude.
+    session.install("-e", ".", "gql[httpx]")
+    session.run("python", "benchmarks/bench_client.py", *session.posargs)
+
+
+@nox.session(default=False)
 def serve(session: nox.Session) -> None:
     """Run the reference server on 127.0.0.1:8000 to click around (token: dev-token)."""
     install(session)
     args = session.posargs or ["--port", "8000", "--token", "dev-token"]
     session.run("pluvo-codegen", "serve", *args)
+
+
+@nox.session(default=False)
+def contract(session: nox.Session) -> None:
+    """Check the endpoint in PLUVO_GRAPHQL_URL (else the embedded server) keeps the contract."""
+    install(session)
+    session.run("pluvo-codegen", "contract", *session.posargs)
+
+
+@nox.session(default=False)
+def drift(session: nox.Session) -> None:
+    """CI for pull requests: `check`, then diff the base branch's schema against ours."""
+    install(session)
+    session.run("pluvo-codegen", "check")
+    schema = str(PYPROJECT["tool"]["ariadne-codegen"]["schema_path"])
+    base = os.environ.get("PLUVO_BASE_REF") or _default_base_ref()
+    diff = ["pluvo-codegen", "diff", f"git:{base}:{schema}", schema]
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:  # in GitHub Actions: the markdown report goes to the job summary
+        with Path(summary).open("a", encoding="utf-8") as file:
+            markdown = [*diff, "--format", "markdown"]
+            session.run(*markdown, stdout=file, stderr=None, success_codes=[0, 1])
+    session.run(*diff, *session.posargs)
+
+
+def _default_base_ref() -> str:
+    """origin/main if it exists, else HEAD (then only uncommitted changes are diffed)."""
+    found = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", "origin/main"],
+        capture_output=True,
+        check=False,
+    )
+    return "origin/main" if found.returncode == 0 else "HEAD"
+
+
+@nox.session(default=False)
+def bench_diff(session: nox.Session) -> None:
+    """Time `diff` against graphql-inspector on GitHub's schema (pass --inspector PATH)."""
+    install(session)
+    session.run("python", "benchmarks/bench_diff.py", *session.posargs)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -75,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
         )
         sub.set_defaults(command=handler)
     add_serve_parser(commands, config_options)
+    add_contract_parser(commands, config_options)
+    add_evolution_parsers(commands, config_options)
     return parser
 
 
@@ -104,6 +108,88 @@ def add_serve_parser(commands: Any, config_options: argparse.ArgumentParser) -> 
         "--fixture-out", type=Path, metavar="PATH", help="write url, tokens and ids as JSON"
     )
     sub.set_defaults(command=run_serve)
+
+
+def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) -> None:
+    """`pluvo-codegen contract`: check an endpoint against the pagination and issuing contracts."""
+
+    def user_id(text: str) -> str:
+        try:
+            return str(uuid.UUID(text))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a UUID, got {text!r}") from None
+
+    def positive(text: str) -> int:
+        value = int(text)
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+        return value
+
+    env = os.environ
+    sub = commands.add_parser(
+        "contract",
+        parents=[config_options],
+        help="check with hypothesis that an endpoint keeps the paging and issuing contracts",
+        description=(
+            "Check that a Pluvo endpoint keeps the pagination and bulk-issuance contracts; "
+            "without --url, check the embedded reference server."
+        ),
+        epilog=(
+            "exit codes:\n"
+            "  0  every property held (or was skipped)\n"
+            "  1  a property was violated: its shrunk counterexample is printed\n"
+            "  2  usage error, or the target is unreachable or refuses the token (HTTP 401)\n"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument(
+        "--url",
+        default=env.get("PLUVO_GRAPHQL_URL"),
+        help="the GraphQL endpoint, e.g. https://acme.pluvo.com/graphql/ (env PLUVO_GRAPHQL_URL;"
+        " default: start the embedded reference server)",
+    )
+    auth = sub.add_mutually_exclusive_group()
+    auth.add_argument("--token", metavar="T", help="static bearer token (env PLUVO_TOKEN)")
+    auth.add_argument(
+        "--token-url",
+        metavar="U",
+        help="OAuth token URL, for client credentials (env PLUVO_TOKEN_URL)",
+    )
+    sub.add_argument("--client-id", metavar="ID", help="OAuth client id (env PLUVO_CLIENT_ID)")
+    sub.add_argument(
+        "--client-secret", metavar="S", help="OAuth client secret (env PLUVO_CLIENT_SECRET)"
+    )
+    sub.add_argument(
+        "--user-id",
+        action="append",
+        dest="user_ids",
+        type=user_id,
+        metavar="UUID",
+        help="a user known to exist; repeat it (env PLUVO_USER_IDS, comma-separated)",
+    )
+    sub.add_argument(
+        "--allow-mutations",
+        action="store_true",
+        default=env.get("PLUVO_ALLOW_MUTATIONS", "").strip().lower() in ("1", "true", "yes"),
+        help="run the issuing properties, which issue real certificates"
+        " (env PLUVO_ALLOW_MUTATIONS=1)",
+    )
+    sub.add_argument(
+        "--max-examples",
+        type=positive,
+        metavar="N",
+        help="examples per property: more is deeper and slower (default: 50)",
+    )
+    sub.add_argument("--seed", type=int, metavar="S", help="repeat a run exactly")
+    sub.add_argument(
+        "--property",
+        action="append",
+        dest="properties",
+        metavar="NAME",
+        help="check only this property; repeat it (default: every property)",
+    )
+    sub.add_argument("--format", choices=("text", "json"), default="text")
+    sub.set_defaults(command=run_contract)
 
 
 def _count(text: str) -> int:
@@ -189,4 +275,165 @@ def run_serve(args: argparse.Namespace) -> int:
             fixture_out=args.fixture_out,
         )
     )
+    return EXIT_OK
+
+
+def run_contract(args: argparse.Namespace) -> int:
+    """`pluvo-codegen contract`."""
+    from codegen.config import load_config
+    from codegen.contract import (
+        DEFAULT_MAX_EXAMPLES,
+        ContractOptions,
+        Outcome,
+        render_json,
+        render_outcome_line,
+        render_text,
+    )
+    from codegen.contract import run_contract as check_contract
+
+    env = os.environ
+    token_url = args.token_url or (None if args.token else env.get("PLUVO_TOKEN_URL"))
+    client_id = args.client_id or env.get("PLUVO_CLIENT_ID")
+    client_secret = args.client_secret or env.get("PLUVO_CLIENT_SECRET")
+    if token_url is not None and not (client_id and client_secret):
+        raise CodegenError("--token-url needs --client-id and --client-secret")
+    if args.url is not None and not args.url.startswith(("http://", "https://")):
+        raise CodegenError(f"--url must start with http:// or https://, got {args.url!r}")
+    user_ids = args.user_ids or []
+    for part in filter(None, ([] if user_ids else env.get("PLUVO_USER_IDS", "").split(","))):
+        try:
+            user_ids.append(str(uuid.UUID(part.strip())))
+        except ValueError:
+            raise CodegenError(f"PLUVO_USER_IDS: expected UUIDs, got {part.strip()!r}") from None
+    config = load_config(args.config)
+    options = ContractOptions(
+        config_file=config.file,
+        schema_path=config.schema_path,
+        url=args.url,
+        token=None if token_url else (args.token or env.get("PLUVO_TOKEN")),
+        token_url=token_url,
+        client_id=client_id,
+        client_secret=client_secret,
+        user_ids=tuple(dict.fromkeys(user_ids)),
+        allow_mutations=args.allow_mutations,
+        max_examples=args.max_examples or DEFAULT_MAX_EXAMPLES,
+        seed=args.seed,
+        properties=tuple(args.properties or ()),
+    )
+    as_text = args.format == "text"
+
+    def show(outcome: Outcome) -> None:
+        print(render_outcome_line(outcome), flush=True)
+
+    report = check_contract(options, on_outcome=show if as_text else None)
+    sys.stdout.write(render_text(report, lines=False) if as_text else render_json(report))
+    return EXIT_DRIFT if report.violated else EXIT_OK
+
+
+EXIT_BREAKS = 1  # `diff`: a change breaks one of our operations (or, with --strict, any)
+
+PULL_EXIT_CODES_HELP = """\
+exit codes:
+  0  the schema was printed or written
+  2  the endpoint failed: introspection disabled, HTTP 401, not GraphQL, or a
+     timeout; an existing --out file is left untouched
+"""
+
+DIFF_EXIT_CODES_HELP = """\
+OLD and NEW are each an SDL file, an introspection JSON file, a URL, or
+git:REV:PATH (PATH relative to the config's folder, as `git show` reads it).
+
+exit codes:
+  0  no change breaks one of our operations (with --strict: no change is breaking)
+  1  a change breaks one of our operations; with --strict, any breaking change
+  2  bad input: a schema or operation that does not parse is printed as
+     path:line:col: message
+"""
+
+
+def add_evolution_parsers(commands: Any, config_options: argparse.ArgumentParser) -> None:
+    """`pluvo-codegen pull` and `pluvo-codegen diff`: the schema over time."""
+    pull = commands.add_parser(
+        "pull",
+        help="introspect an endpoint and write its schema as sorted SDL",
+        description="Introspect a GraphQL endpoint and print or write its schema as "
+        "deterministic SDL: sorted, with descriptions and deprecations.",
+        epilog=PULL_EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    pull.add_argument("--url", required=True, help="the GraphQL endpoint")
+    auth = pull.add_mutually_exclusive_group()
+    auth.add_argument("--token", metavar="T", help="static bearer token")
+    auth.add_argument("--token-url", metavar="U", help="OAuth token URL (client credentials)")
+    pull.add_argument("--client-id", metavar="ID", help="OAuth client id, with --token-url")
+    pull.add_argument("--client-secret", metavar="S", help="OAuth client secret, with --token-url")
+    pull.add_argument(
+        "--out", type=Path, metavar="PATH", help="write the SDL here, atomically (default: stdout)"
+    )
+    pull.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
+    pull.set_defaults(command=run_pull)
+
+    diff = commands.add_parser(
+        "diff",
+        parents=[config_options],
+        help="list the changes between two schemas and the operations they break",
+        description="List every change from OLD to NEW (graphql-inspector's levels, types "
+        "and paths) and name the operations in --queries that each change breaks.",
+        epilog=DIFF_EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    diff.add_argument(
+        "--queries",
+        type=Path,
+        metavar="DIR",
+        help="our operations (default: the configured queries_path)",
+    )
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    diff.add_argument(
+        "--strict", action="store_true", help="exit 1 on any breaking change, used or not"
+    )
+    diff.add_argument("--token", metavar="T", help="bearer token for a URL schema")
+    diff.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
+    diff.set_defaults(command=run_diff)
+
+
+def run_pull(args: argparse.Namespace) -> int:
+    """`pluvo-codegen pull`."""
+    from codegen.evolution import Credentials, pull_schema, write_atomically
+
+    if (args.client_id or args.client_secret) and not args.token_url:
+        raise CodegenError("--client-id and --client-secret go with --token-url")
+    credentials = Credentials(args.token, args.token_url, args.client_id, args.client_secret)
+    sdl = pull_schema(args.url, credentials, args.timeout)
+    if args.out is None:
+        sys.stdout.write(sdl)
+    else:
+        write_atomically(args.out, sdl)
+        print(f"{args.out}: schema of {args.url} written")
+    return EXIT_OK
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    """`pluvo-codegen diff`."""
+    from codegen.evolution import Credentials, Level, compare, render_report
+
+    comparison = compare(
+        args.old,
+        args.new,
+        queries=args.queries,
+        config=args.config,
+        credentials=Credentials(token=args.token),
+        timeout=args.timeout,
+    )
+    sys.stdout.write(render_report(comparison, args.format))
+    broken = comparison.broken_operations
+    if broken:
+        print(f"pluvo-codegen: changes break {', '.join(broken)}", file=sys.stderr)
+        return EXIT_BREAKS
+    breaking = comparison.count(Level.BREAKING)
+    if args.strict and breaking:
+        print(f"pluvo-codegen: {breaking} breaking change(s) (--strict)", file=sys.stderr)
+        return EXIT_BREAKS
     return EXIT_OK

@@ -4,9 +4,15 @@
     ├── ConfigError              the TOML config is missing, unreadable or wrong
     ├── DocumentError            the schema or the operations are invalid; carries
     │                            every Diagnostic found, each with its location
-    └── GenerationError          ariadne-codegen refused input that validated
+    ├── GenerationError          ariadne-codegen refused input that validated
+    ├── SchemaSourceError        a schema to pull or diff cannot be fetched or read:
+    │                            an endpoint that fails, a bad git revision, a file
+    │                            that is not an introspection result
+    └── TargetError              the contract kit cannot reach or use its endpoint
+        └── UnauthorisedError    the endpoint or its token URL answered HTTP 401
 
-Drift is not an error: `check` returns it as a value and the CLI exits 1.
+Drift is not an error: `check` returns it as a value and the CLI exits 1; nor is a
+violated contract property: `contract` returns it in its report and the CLI exits 1.
 """
 
 from __future__ import annotations
@@ -20,6 +26,9 @@ __all__ = [
     "Diagnostic",
     "DocumentError",
     "GenerationError",
+    "SchemaSourceError",
+    "TargetError",
+    "UnauthorisedError",
 ]
 
 
@@ -56,3 +65,15 @@ class DocumentError(CodegenError):
 
 class GenerationError(CodegenError):
     """ariadne-codegen failed on input that graphql-core accepted."""
+
+
+class SchemaSourceError(CodegenError):
+    """A schema cannot be fetched or read: the message names the source and the cause."""
+
+
+class TargetError(CodegenError):
+    """The contract kit's endpoint is unreachable, is not a GraphQL endpoint, or did not start."""
+
+
+class UnauthorisedError(TargetError):
+    """The endpoint or its token URL answered HTTP 401: a wrong or expired token or secret."""

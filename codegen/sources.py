@@ -182,7 +182,7 @@ def _parse_files(
         problems.append(Diagnostic(shown, 0, 0, f"no {'/'.join(GRAPHQL_SUFFIXES)} files"))
     documents = []
     for file in files:
-        source = _read_source(file, config.display(file), problems)
+        source = read_source(file, config.display(file), problems)
         if source is None:
             continue
         try:
@@ -192,7 +192,8 @@ def _parse_files(
     return documents
 
 
-def _read_source(file: Path, shown: str, problems: list[Diagnostic]) -> Source | None:
+def read_source(file: Path, shown: str, problems: list[Diagnostic]) -> Source | None:
+    """Read `file` as a Source named `shown`, or add why it cannot be read to `problems`."""
     try:
         raw = file.read_bytes()
     except OSError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import weakref
 from collections.abc import AsyncGenerator, Callable, Generator
 
 import httpx
@@ -42,7 +43,10 @@ class ClientCredentials(httpx.Auth):
         self._token: str | None = None
         self._renew_at = 0.0
         self._thread_lock = threading.Lock()
-        self._async_lock: asyncio.Lock | None = None
+        # An asyncio.Lock belongs to the event loop that first waits on it: one per loop.
+        self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
         self.renewals = 0
 
     def __repr__(self) -> str:
@@ -52,6 +56,14 @@ class ClientCredentials(httpx.Auth):
         if self._token is not None and self._clock() < self._renew_at:
             return self._token
         return None
+
+    def _async_lock(self) -> asyncio.Lock:
+        """The running event loop's lock, so that successive `asyncio.run`s can share `self`."""
+        loop = asyncio.get_running_loop()
+        lock = self._async_locks.get(loop)
+        if lock is None:
+            lock = self._async_locks[loop] = asyncio.Lock()
+        return lock
 
     def _token_request(self) -> httpx.Request:
         form = {
@@ -103,9 +115,8 @@ class ClientCredentials(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        if self._async_lock is None:
-            self._async_lock = asyncio.Lock()
-        async with self._async_lock:
+        lock = self._async_lock()
+        async with lock:
             token = self._fresh_token()
             if token is None:
                 reply = yield self._token_request()
@@ -115,7 +126,7 @@ class ClientCredentials(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
-        async with self._async_lock:
+        async with lock:
             if self._token == token:
                 reply = yield self._token_request()
                 await reply.aread()

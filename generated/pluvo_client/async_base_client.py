@@ -6,18 +6,30 @@ This is the async original; `base_client.py` (the sync `BaseClient`) is derived
 from it at generation time by rewriting `async`/`await` away, so the two never
 drift apart. It is copied into the generated package next to `exceptions.py`,
 `retry.py` and `bulk.py`, which it imports.
+
+The hot path is kept lean, to cost about what a hand-written `httpx.post(...)`
++ `response.json()` loop costs (benchmarks/bench_client.py): the URL is parsed
+once, the `{query, operationName}` part of the body is encoded once per
+operation, and `_parse` validates the result model straight from the response
+bytes (one pass of pydantic's JSON parser, no intermediate dict). Anything
+unusual (a non-2xx status, a body that is not a GraphQL response, `errors`, data
+that does not validate) falls back to `get_data` + `model_validate`, which raise
+exactly the errors they always did.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable, Iterable
+from functools import lru_cache
 from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, Self, TypeVar, cast
 from uuid import UUID
 
 import httpx
 from pydantic import BaseModel as PydanticBaseModel
+from pydantic import ConfigDict, ValidationError, create_model
 
 from .base_model import UNSET
 from .bulk import BulkProgress, IssueResult, make_batches, outcome_is_unknown
@@ -31,6 +43,11 @@ from .retry import RetryPolicy
 __all__ = ["AsyncBaseClient"]
 
 BatchOutcome = tuple[list[UUID], list[UUID]]
+ModelT = TypeVar("ModelT", bound=PydanticBaseModel)
+
+# What httpx's `json=` does, so the bytes sent are the same as with `json=payload`.
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+_JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 class AsyncBaseClient:
@@ -55,6 +72,7 @@ class AsyncBaseClient:
         timeout: float = 30.0,
     ) -> None:
         self.url = url
+        self._parsed_url: tuple[str, httpx.URL] | None = None
         self.headers = headers
         self.retry = retry or RetryPolicy()
         self._owns_http_client = http_client is None
@@ -88,16 +106,22 @@ class AsyncBaseClient:
         **kwargs: Any,
     ) -> httpx.Response:
         """Send one operation, retrying what is safe to retry; return the last response."""
-        payload: dict[str, Any] = {"query": query, "operationName": operation_name}
+        head, mutation = _encode_operation(query, operation_name)
         if variables:
-            payload["variables"] = {
+            sent = {
                 name: _to_json(value) for name, value in variables.items() if value is not UNSET
             }
-        mutation = query.lstrip().startswith("mutation")
+            content = b"".join((head, b',"variables":', _dumps(sent).encode(), b"}"))
+        else:
+            content = head + b"}"
+        headers = _JSON_HEADERS if "headers" not in kwargs else _json_headers(kwargs.pop("headers"))
+        url = self._url()
         attempt = 1
         while True:
             try:
-                response = await self.http_client.post(url=self.url, json=payload, **kwargs)
+                response = await self.http_client.post(
+                    url=url, content=content, headers=headers, **kwargs
+                )
             except httpx.TransportError as error:
                 if attempt >= self.retry.max_attempts or not self.retry.retries_error(
                     error, mutation=mutation
@@ -111,6 +135,30 @@ class AsyncBaseClient:
                     return response
                 await asyncio.sleep(self.retry.delay(attempt, response))
             attempt += 1
+
+    def _url(self) -> httpx.URL:
+        """`self.url`, parsed once (and again whenever it is reassigned)."""
+        parsed = self._parsed_url
+        if parsed is None or parsed[0] is not self.url:
+            parsed = self._parsed_url = (self.url, httpx.URL(self.url))
+        return parsed[1]
+
+    def _parse(self, response: httpx.Response, model: type[ModelT]) -> ModelT:
+        """The operation's result: `data` validated as `model` straight from the body's bytes.
+
+        Raises like `model.model_validate(self.get_data(response))`, which it falls
+        back to for anything but a 2xx JSON body with valid `data` and no `errors`.
+        """
+        if 200 <= response.status_code <= 299:
+            try:
+                envelope = _envelope(model).model_validate_json(response.content)
+            except ValidationError:
+                pass
+            else:
+                data = envelope.data
+                if isinstance(data, model) and not envelope.errors:
+                    return data
+        return model.model_validate(self.get_data(response))
 
     def get_data(self, response: httpx.Response) -> dict[str, Any]:
         """Return `data`, or raise for an HTTP error, a non-GraphQL body or `errors`."""
@@ -154,6 +202,45 @@ class AsyncBaseClient:
                     BulkProgress(number, len(batches), done, sum(map(len, batches)), result)
                 )
         return result
+
+
+class _Envelope(PydanticBaseModel):
+    """A GraphQL response body; subclassed per result model by `_envelope`."""
+
+    # Keys repeat on every page; values (ids, names, cursors) mostly do not. Each
+    # subclass builds its validator on first use, like the result models.
+    model_config = ConfigDict(cache_strings="keys", defer_build=True)
+
+    data: Any = None
+    errors: Any = None
+
+
+_ENVELOPES: dict[type[PydanticBaseModel], type[_Envelope]] = {}
+
+
+def _envelope(model: type[PydanticBaseModel]) -> type[_Envelope]:
+    """The response model whose `data` is `model | None`, made on first use."""
+    envelope = _ENVELOPES.get(model)
+    if envelope is None:
+        data: Any = model | None
+        envelope = _ENVELOPES[model] = create_model(
+            f"{model.__name__}Response", __base__=_Envelope, __module__=__name__, data=(data, None)
+        )
+    return envelope
+
+
+@lru_cache(maxsize=256)
+def _encode_operation(query: str, operation_name: str | None) -> tuple[bytes, bool]:
+    """The body up to `variables` (without its closing brace), and whether it is a mutation."""
+    head = _dumps({"query": query, "operationName": operation_name})[:-1].encode()
+    return head, query.lstrip().startswith("mutation")
+
+
+def _json_headers(headers: Any) -> httpx.Headers:
+    """The caller's own `headers=`, with the JSON content type unless they set one."""
+    merged = httpx.Headers(headers)
+    merged.setdefault("Content-Type", "application/json")
+    return merged
 
 
 def _to_json(value: Any) -> Any:

@@ -60,8 +60,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GenerateCertificate.model_validate(data)
+        return self._parse(response, GenerateCertificate)
 
     async def list_certificates(
         self,
@@ -95,8 +94,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return ListCertificates.model_validate(data)
+        return self._parse(response, ListCertificates)
 
     async def list_certificates_backward(
         self,
@@ -130,8 +128,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return ListCertificatesBackward.model_validate(data)
+        return self._parse(response, ListCertificatesBackward)
 
     async def portfolio_items(
         self, user_id: Union[Optional[UUID], UnsetType] = UNSET, **kwargs: Any
@@ -159,8 +156,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="PortfolioItems", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return PortfolioItems.model_validate(data)
+        return self._parse(response, PortfolioItems)
 
     async def iter_certificates(
         self, page_size: int = 50, max_items: int | None = None, **kwargs: Any

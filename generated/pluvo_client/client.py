@@ -61,8 +61,7 @@ class Client(BaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GenerateCertificate.model_validate(data)
+        return self._parse(response, GenerateCertificate)
 
     def list_certificates(
         self,
@@ -96,8 +95,7 @@ class Client(BaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return ListCertificates.model_validate(data)
+        return self._parse(response, ListCertificates)
 
     def list_certificates_backward(
         self,
@@ -131,8 +129,7 @@ class Client(BaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return ListCertificatesBackward.model_validate(data)
+        return self._parse(response, ListCertificatesBackward)
 
     def portfolio_items(
         self, user_id: Union[Optional[UUID], UnsetType] = UNSET, **kwargs: Any
@@ -160,8 +157,7 @@ class Client(BaseClient):
         response = self.execute(
             query=query, operation_name="PortfolioItems", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return PortfolioItems.model_validate(data)
+        return self._parse(response, PortfolioItems)
 
     def iter_certificates(
         self, page_size: int = 50, max_items: int | None = None, **kwargs: Any

@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import BeforeValidator, Field
 
 from .base_model import BaseModel
-from .scalars import parse_datetime, parse_uuid
+from .scalars import parse_datetime
 
 
 class PortfolioItems(BaseModel):
@@ -38,10 +38,6 @@ class PortfolioItemsPortfolioItems(BaseModel):
 
 
 class PortfolioItemsPortfolioItemsUser(BaseModel):
-    id: Annotated[UUID, BeforeValidator(parse_uuid)]
+    id: UUID
     name: str
     email: str
-
-
-PortfolioItems.model_rebuild()
-PortfolioItemsPortfolioItems.model_rebuild()

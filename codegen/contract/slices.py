@@ -1,0 +1,113 @@
+"""Connection arguments whose cursors are positions in the baseline, and their strategies.
+
+A `Slice` names `after: 12` rather than an opaque cursor, so that a
+counterexample reads as positions, and so that the expected page follows from
+the Relay algorithm applied to the baseline: ApplyCursorsToEdges keeps the
+edges strictly between the cursors, EdgesToReturn takes the first `first`,
+then the last `last`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hypothesis import strategies as st
+
+from codegen.contract.baseline import Baseline
+from codegen.contract.pages import MAX_PAGE_SIZE, PageRequest
+
+__all__ = ["Slice", "any_slices", "backward_slices", "forward_slices"]
+
+
+@dataclass(frozen=True)
+class Slice:
+    """`first`, `last`, and the baseline positions of the `after` and `before` cursors."""
+
+    first: int | None = None
+    last: int | None = None
+    after: int | None = None
+    before: int | None = None
+
+    def request(self, baseline: Baseline) -> PageRequest:
+        """The page request with the baseline's cursors at those positions."""
+        cursors = baseline.cursors
+        return PageRequest(
+            first=self.first,
+            after=None if self.after is None else cursors[self.after],
+            last=self.last,
+            before=None if self.before is None else cursors[self.before],
+        )
+
+    def window(self, total: int) -> range:
+        """The positions strictly between the cursors."""
+        start = 0 if self.after is None else self.after + 1
+        end = total if self.before is None else self.before
+        return range(start, max(start, end))
+
+    def expected_ids(self, baseline: Baseline) -> list[str | None]:
+        """The ids a page must hold, by the Relay algorithm over the baseline."""
+        ids = [baseline.ids[i] for i in self.window(len(baseline.edges))]
+        if self.first is not None:
+            ids = ids[: self.first]
+        if self.last is not None:
+            ids = ids[max(0, len(ids) - self.last) :] if self.last else []
+        return ids
+
+
+def _positions(total: int, lowest: int = 0) -> st.SearchStrategy[int]:
+    return st.integers(lowest, total - 1)
+
+
+def _optional(strategy: st.SearchStrategy[int], required: bool) -> st.SearchStrategy[int | None]:
+    return strategy if required else st.none() | strategy
+
+
+def _sizes_near(width: int) -> st.SearchStrategy[int]:
+    """Any valid size, often one at the window's edge, where off-by-one bugs live."""
+    edge = [size for size in (width - 1, width, width + 1) if 1 <= size <= MAX_PAGE_SIZE]
+    sizes = st.integers(1, MAX_PAGE_SIZE)
+    if not edge:
+        return sizes
+    exact = [width] if 1 <= width <= MAX_PAGE_SIZE else edge
+    return sizes | st.sampled_from(edge) | st.sampled_from(exact)
+
+
+@st.composite
+def _window(
+    draw: st.DrawFn, total: int, after_required: bool, before_required: bool
+) -> tuple[int | None, int | None]:
+    after = draw(_optional(_positions(total), after_required)) if total else None
+    lowest = 0 if after is None else after + 1
+    if lowest >= total:
+        return after, None
+    # Often a window narrower than a page, so that sizes at its edge are valid sizes.
+    narrow = st.integers(lowest, min(total - 1, lowest + MAX_PAGE_SIZE + 1))
+    before = draw(_optional(_positions(total, lowest) | narrow, before_required))
+    return after, before
+
+
+@st.composite
+def forward_slices(draw: st.DrawFn, total: int, after_required: bool = False) -> Slice:
+    """`first: n` with an optional `after` (or a required one) and an optional `before`."""
+    after, before = draw(_window(total, after_required, False))
+    width = len(Slice(after=after, before=before).window(total))
+    return Slice(first=draw(_sizes_near(width)), after=after, before=before)
+
+
+@st.composite
+def backward_slices(draw: st.DrawFn, total: int, before_required: bool = False) -> Slice:
+    """`last: n` with an optional `before` (or a required one) and an optional `after`."""
+    after, before = draw(_window(total, False, False))
+    if before_required and before is None and total:
+        after, before = None, draw(_positions(total))
+    width = len(Slice(after=after, before=before).window(total))
+    return Slice(last=draw(_sizes_near(width)), after=after, before=before)
+
+
+@st.composite
+def any_slices(draw: st.DrawFn, total: int, sizes: st.SearchStrategy[int]) -> Slice:
+    """Any of `first` and `last` (both, one or neither) with any cursors of the baseline."""
+    after, before = draw(_window(total, False, False))
+    first = draw(st.none() | sizes)
+    last = draw(st.none() | sizes)
+    return Slice(first=first, last=last, after=after, before=before)

@@ -1,0 +1,305 @@
+"""Assemble a model from the definitions a reader found, checking the SDL rules on the way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from codegen.evolution.model import (
+    BUILT_IN_SCALARS,
+    DEFAULT_DEPRECATION_REASON,
+    SPECIFIED_DIRECTIVES,
+    DirectiveDef,
+    DirectiveUse,
+    InputValue,
+    Schema,
+    TypeDef,
+    named_type,
+)
+
+__all__ = ["Parts", "SchemaPart", "SchemaProblem", "assemble", "deprecation_reason"]
+
+# Where the directives of the specification may be applied in SDL; @include and
+# @skip only apply to operations.
+_SPECIFIED_LOCATIONS = {
+    "deprecated": frozenset(
+        {"FIELD_DEFINITION", "ARGUMENT_DEFINITION", "INPUT_FIELD_DEFINITION", "ENUM_VALUE"}
+    ),
+    "specifiedBy": frozenset({"SCALAR"}),
+    "oneOf": frozenset({"INPUT_OBJECT"}),
+    "include": frozenset(),
+    "skip": frozenset(),
+}
+_SPECIFIED_ARGS: dict[str, dict[str, str]] = {
+    "deprecated": {"reason": "String"},
+    "specifiedBy": {"url": "String!"},
+    "oneOf": {},
+    "include": {"if": "Boolean!"},
+    "skip": {"if": "Boolean!"},
+}
+_TYPE_LOCATION = {
+    "OBJECT": "OBJECT",
+    "INTERFACE": "INTERFACE",
+    "UNION": "UNION",
+    "ENUM": "ENUM",
+    "INPUT_OBJECT": "INPUT_OBJECT",
+    "SCALAR": "SCALAR",
+}
+
+
+class SchemaProblem(Exception):
+    """The definitions break an SDL rule; `offset` is where, -1 when unknown."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class SchemaPart:
+    """A `schema` definition or extension: its root types and directives."""
+
+    roots: tuple[tuple[str, str, int], ...]  # (operation, type name, offset)
+    directives: tuple[DirectiveUse, ...]
+    offset: int
+
+
+@dataclass
+class Parts:
+    """Everything a reader found, in document order."""
+
+    types: list[TypeDef] = field(default_factory=list)
+    extensions: list[TypeDef] = field(default_factory=list)
+    directives: list[DirectiveDef] = field(default_factory=list)
+    schemas: list[SchemaPart] = field(default_factory=list)
+    schema_extensions: list[SchemaPart] = field(default_factory=list)
+
+
+def deprecation_reason(directives: tuple[DirectiveUse, ...], offset: int) -> str | None:
+    """The reason `@deprecated` gives, its default without one, or None."""
+    for use in directives:
+        if use.name == "deprecated":
+            for name, value in use.args:
+                if name == "reason":
+                    if value[0] == "String":
+                        return str(value[1])
+                    if value[0] == "Null":
+                        return None
+                    raise SchemaProblem("@deprecated(reason:) must be a String.", offset)
+            return DEFAULT_DEPRECATION_REASON
+    return None
+
+
+def assemble(parts: Parts) -> Schema:
+    """Merge extensions into their types, find the root types and check the SDL rules.
+
+    Both readers (the fast one in `read_sdl` and graphql-core's AST in `from_ast`)
+    produce the same `Parts`, and this module alone turns them into a `Schema`, so
+    that the two give equal models. It checks what graphql-core's `validate_sdl`
+    checks (unknown types and directives, duplicate names, misplaced or repeated
+    directives, directive arguments) and raises `SchemaProblem` at the first problem.
+    """
+    types: dict[str, TypeDef] = {}
+    for type_ in parts.types:
+        if type_.name in types:
+            raise SchemaProblem(f"There can be only one type named '{type_.name}'.", type_.offset)
+        if type_.name in BUILT_IN_SCALARS or type_.name.startswith("__"):
+            raise SchemaProblem(f"Type '{type_.name}' is reserved.", type_.offset)
+        types[type_.name] = type_
+    extension_directives: dict[str, list[DirectiveUse]] = {}
+    for extension in parts.extensions:
+        types[extension.name] = _extend(types.get(extension.name), extension)
+        extension_directives.setdefault(extension.name, []).extend(extension.directives)
+    directives: dict[str, DirectiveDef] = {}
+    for directive in parts.directives:
+        if directive.name in directives:
+            raise SchemaProblem(
+                f"There can be only one directive named '@{directive.name}'.", directive.offset
+            )
+        directives[directive.name] = directive
+    _check(types, directives, extension_directives, parts)
+    roots = _find_roots(types, parts)
+    return Schema(
+        types=types,
+        directives={
+            name: directive
+            for name, directive in directives.items()
+            if name not in SPECIFIED_DIRECTIVES
+        },
+        query=roots.get("query"),
+        mutation=roots.get("mutation"),
+        subscription=roots.get("subscription"),
+        schema_directives=tuple(
+            part.directives for part in (parts.schemas or _NO_SCHEMA) + parts.schema_extensions
+        ),
+    )
+
+
+_NO_SCHEMA = [SchemaPart((), (), -1)]
+
+
+def _extend(base: TypeDef | None, extension: TypeDef) -> TypeDef:
+    if base is None:
+        raise SchemaProblem(
+            f"Cannot extend type '{extension.name}' because it is not defined.", extension.offset
+        )
+    if base.kind != extension.kind:
+        raise SchemaProblem(
+            f"Cannot extend non-{extension.kind.lower()} type '{extension.name}'.",
+            extension.offset,
+        )
+    fields = dict(base.fields)
+    for name, field_ in extension.fields.items():
+        if name in fields:
+            raise SchemaProblem(
+                f"Field '{base.name}.{name}' can only be defined once.", field_.offset
+            )
+        fields[name] = field_
+    input_fields = dict(base.input_fields)
+    for name, input_field in extension.input_fields.items():
+        if name in input_fields:
+            raise SchemaProblem(
+                f"Field '{base.name}.{name}' can only be defined once.", input_field.offset
+            )
+        input_fields[name] = input_field
+    values = dict(base.values)
+    for name, value in extension.values.items():
+        if name in values:
+            raise SchemaProblem(
+                f"Enum value '{base.name}.{name}' can only be defined once.", value.offset
+            )
+        values[name] = value
+    return base._replace(
+        fields=fields,
+        input_fields=input_fields,
+        values=values,
+        interfaces=base.interfaces + extension.interfaces,
+        members=base.members + extension.members,
+    )
+
+
+def _find_roots(types: dict[str, TypeDef], parts: Parts) -> dict[str, str]:
+    if len(parts.schemas) > 1:
+        raise SchemaProblem("Must provide only one schema definition.", parts.schemas[1].offset)
+    roots: dict[str, str] = {}
+    for part in parts.schemas + parts.schema_extensions:
+        for operation, name, offset in part.roots:
+            if operation in roots:
+                raise SchemaProblem(f"There can be only one {operation} type in schema.", offset)
+            if name not in types:
+                raise SchemaProblem(f"Unknown type '{name}'.", offset)
+            roots[operation] = name
+    if not parts.schemas:
+        # As graphql-js and graphql-core do: without a schema definition, the
+        # types named Query, Mutation and Subscription are the roots.
+        for operation, name in (
+            ("query", "Query"),
+            ("mutation", "Mutation"),
+            ("subscription", "Subscription"),
+        ):
+            if name in types:
+                roots[operation] = name
+    return roots
+
+
+def _check(
+    types: dict[str, TypeDef],
+    directives: dict[str, DirectiveDef],
+    extension_directives: dict[str, list[DirectiveUse]],
+    parts: Parts,
+) -> None:
+    def check_type_name(type_: str, offset: int) -> None:
+        name = named_type(type_)
+        if name not in types and name not in BUILT_IN_SCALARS:
+            raise SchemaProblem(f"Unknown type '{name}'.", offset)
+
+    uses = _DirectiveChecker(directives)
+    for type_ in types.values():
+        location = _TYPE_LOCATION[type_.kind]
+        uses.check(
+            [*type_.directives, *extension_directives.get(type_.name, ())], location, type_.offset
+        )
+        for name in type_.interfaces + type_.members:
+            check_type_name(name, type_.offset)
+        for field_ in type_.fields.values():
+            check_type_name(field_.type, field_.offset)
+            uses.check(field_.directives, "FIELD_DEFINITION", field_.offset)
+            _check_input_values(field_.args.values(), "ARGUMENT_DEFINITION", check_type_name, uses)
+        _check_input_values(
+            type_.input_fields.values(), "INPUT_FIELD_DEFINITION", check_type_name, uses
+        )
+        for value in type_.values.values():
+            uses.check(value.directives, "ENUM_VALUE", value.offset)
+        if len(set(type_.interfaces)) != len(type_.interfaces):
+            raise SchemaProblem(
+                f"Type '{type_.name}' can only implement an interface once.", type_.offset
+            )
+    for directive in directives.values():
+        _check_input_values(directive.args.values(), None, check_type_name, uses)
+    for part in parts.schemas + parts.schema_extensions:
+        uses.check(part.directives, "SCHEMA", part.offset)
+
+
+def _check_input_values(
+    values: Iterable[InputValue],
+    location: str | None,
+    check_type_name: Callable[[str, int], None],
+    uses: _DirectiveChecker,
+) -> None:
+    for value in values:
+        check_type_name(value.type, value.offset)
+        if location is not None:
+            uses.check(value.directives, location, value.offset)
+
+
+class _DirectiveChecker:
+    """KnownDirectives, UniqueDirectivesPerLocation and the directive argument rules."""
+
+    def __init__(self, directives: dict[str, DirectiveDef]) -> None:
+        self.locations: dict[str, frozenset[str]] = dict(_SPECIFIED_LOCATIONS)
+        self.repeatable: set[str] = set()
+        self.args: dict[str, dict[str, str]] = dict(_SPECIFIED_ARGS)
+        self.defaults: dict[str, set[str]] = {}
+        for directive in directives.values():
+            self.locations[directive.name] = frozenset(directive.locations)
+            if directive.repeatable:
+                self.repeatable.add(directive.name)
+            self.args[directive.name] = {arg.name: arg.type for arg in directive.args.values()}
+            self.defaults[directive.name] = {
+                arg.name for arg in directive.args.values() if arg.default is not None
+            }
+
+    def check(self, uses: Iterable[DirectiveUse], location: str, offset: int) -> None:
+        seen: set[str] = set()
+        for use in uses:
+            allowed = self.locations.get(use.name)
+            if allowed is None:
+                raise SchemaProblem(f"Unknown directive '@{use.name}'.", offset)
+            if location not in allowed:
+                raise SchemaProblem(
+                    f"Directive '@{use.name}' may not be used on {location}.", offset
+                )
+            if use.name in seen and use.name not in self.repeatable:
+                raise SchemaProblem(
+                    f"The directive '@{use.name}' can only be used once at this location.",
+                    offset,
+                )
+            seen.add(use.name)
+            defined = self.args[use.name]
+            given = [name for name, _ in use.args]
+            if len(set(given)) != len(given):
+                raise SchemaProblem(f"Directive '@{use.name}' repeats an argument.", offset)
+            for name in given:
+                if name not in defined:
+                    raise SchemaProblem(
+                        f"Unknown argument '{name}' on directive '@{use.name}'.", offset
+                    )
+            for name, type_ in defined.items():
+                required = type_.endswith("!") and name not in self.defaults.get(use.name, ())
+                if required and name not in given:
+                    raise SchemaProblem(
+                        f"Directive '@{use.name}' argument '{name}' of type '{type_}' is "
+                        "required, but it was not provided.",
+                        offset,
+                    )

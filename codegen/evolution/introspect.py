@@ -1,0 +1,140 @@
+"""Run the introspection query against an endpoint, with a clear error for each failure."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from codegen.errors import SchemaSourceError
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["DEFAULT_TIMEOUT", "Credentials", "fetch_introspection"]
+
+DEFAULT_TIMEOUT = 30.0
+# Fallbacks for older servers: each asks for less than the one before.
+_QUERY_OPTIONS: tuple[dict[str, bool], ...] = (
+    {
+        "descriptions": True,
+        "directive_is_repeatable": True,
+        "input_value_deprecation": True,
+        "specified_by_url": True,
+        "input_object_one_of": True,
+    },
+    {"descriptions": True, "directive_is_repeatable": True, "input_value_deprecation": True},
+    {"descriptions": True},
+)
+_UNSUPPORTED = ("Cannot query field", "Unknown argument")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A static bearer token, or OAuth client credentials to get one."""
+
+    token: str | None = None
+    token_url: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+
+
+def fetch_introspection(
+    url: str, credentials: Credentials | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> dict[str, Any]:
+    """The `data` of the introspection query's answer: `{"__schema": ...}`.
+
+    The query asks for deprecated arguments and input fields too: without them, a
+    schema pulled from a server looks as if those had been removed. A server too old
+    to understand a part of the query is asked again with less.
+    """
+    import httpx
+    from graphql import get_introspection_query
+
+    credentials = credentials or Credentials()
+    headers = {"Accept": "application/json"}
+    try:
+        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+            token = credentials.token or _oauth_token(client, credentials)
+            if token:
+                headers["Authorization"] = f"Bearer {token}"
+            for index, options in enumerate(_QUERY_OPTIONS):
+                query = get_introspection_query(**options)
+                response = client.post(url, json={"query": query}, headers=headers)
+                data = _read_answer(url, response, has_token=bool(token))
+                retry = index + 1 < len(_QUERY_OPTIONS)
+                schema = _schema_or_error(url, data, retry=retry)
+                if schema is not None:
+                    return schema
+    except httpx.TimeoutException as exc:
+        raise SchemaSourceError(f"{url}: no answer within {timeout:g} s") from exc
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        raise SchemaSourceError(f"{url}: cannot connect: {exc}") from exc
+    raise AssertionError("unreachable: the last query option never retries")
+
+
+def _oauth_token(client: httpx.Client, credentials: Credentials) -> str | None:
+    if credentials.token_url is None:
+        return None
+    if not credentials.client_id or not credentials.client_secret:
+        raise SchemaSourceError("--token-url needs --client-id and --client-secret")
+    response = client.post(
+        credentials.token_url,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": credentials.client_id,
+            "client_secret": credentials.client_secret,
+        },
+    )
+    if response.status_code == 401:
+        raise SchemaSourceError(
+            f"{credentials.token_url}: HTTP 401 Unauthorized: the client id or secret was refused"
+        )
+    try:
+        token = response.json()["access_token"]
+    except (ValueError, KeyError, TypeError):
+        raise SchemaSourceError(
+            f"{credentials.token_url}: HTTP {response.status_code}: no access_token in the answer"
+        ) from None
+    if not isinstance(token, str):
+        raise SchemaSourceError(f"{credentials.token_url}: the access_token is not a string")
+    return token
+
+
+def _read_answer(url: str, response: httpx.Response, *, has_token: bool) -> dict[str, Any]:
+    if response.status_code in (401, 403):
+        advice = (
+            "the token was refused"
+            if has_token
+            else "no token was given; pass --token T or --token-url with the client options"
+        )
+        raise SchemaSourceError(
+            f"{url}: HTTP {response.status_code} {response.reason_phrase}: {advice}"
+        )
+    kind = response.headers.get("content-type", "no content type").split(";")[0]
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = None
+    if not isinstance(body, dict) or not ("data" in body or "errors" in body):
+        raise SchemaSourceError(
+            f"{url}: the answer is not a GraphQL response (HTTP {response.status_code}, {kind})"
+        )
+    return body
+
+
+def _schema_or_error(url: str, body: dict[str, Any], *, retry: bool) -> dict[str, Any] | None:
+    """The introspection data; None to ask again with less; else raise what went wrong."""
+    data = body.get("data")
+    if isinstance(data, dict) and isinstance(data.get("__schema"), dict):
+        return data
+    messages = [
+        str(error.get("message", error)) if isinstance(error, dict) else str(error)
+        for error in body.get("errors") or ()
+    ]
+    if retry and any(marker in m for m in messages for marker in _UNSUPPORTED):
+        return None
+    first = messages[0] if messages else "no __schema in the answer"
+    if not messages or any("introspection" in m.lower() for m in messages):
+        raise SchemaSourceError(f"{url}: introspection is disabled on this server ({first})")
+    raise SchemaSourceError(f"{url}: the introspection query failed: {first}")

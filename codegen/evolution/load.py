@@ -1,0 +1,160 @@
+"""Load a schema to diff: an SDL file, an introspection JSON file, a URL, or `git:REV:path`."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+import subprocess
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from codegen.errors import Diagnostic, DocumentError, SchemaSourceError
+from codegen.evolution.assemble import SchemaProblem
+from codegen.evolution.changes import Location
+from codegen.evolution.introspect import DEFAULT_TIMEOUT, Credentials, fetch_introspection
+from codegen.evolution.introspection import IntrospectionShapeError, model_from_introspection
+from codegen.evolution.model import Schema
+from codegen.evolution.read_sdl import Unsupported, read_sdl
+
+__all__ = ["LoadedSchema", "load_schema", "schema_from_text"]
+
+_LINE_BREAK = re.compile(r"\r\n|[\n\r]")
+
+
+@dataclass(frozen=True)
+class LoadedSchema:
+    """A schema model, the name messages give it, and its SDL text when it has one."""
+
+    name: str
+    model: Schema
+    text: str | None = None
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return _line_starts(self.text or "")
+
+    def locate(self, offset: int) -> Location | None:
+        """`name:line:col` of a character offset in the SDL text."""
+        if self.text is None or offset < 0:
+            return None
+        return Location(self.name, *_line_and_column(self._line_starts, offset))
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+
+
+def _line_and_column(line_starts: list[int], offset: int) -> tuple[int, int]:
+    """1-based, as graphql-core counts them; (0, 0) for an unknown offset."""
+    if offset < 0:
+        return 0, 0
+    line = bisect.bisect_right(line_starts, offset)
+    return line, offset - line_starts[line - 1] + 1
+
+
+def load_schema(
+    spec: str,
+    *,
+    root: Path,
+    credentials: Credentials | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> LoadedSchema:
+    """Load `spec`; `git:REV:path` runs `git show` in `root` (the config's folder).
+
+    SDL goes through the fast reader; when it defers (an error, or something it does
+    not read), graphql-core parses and validates the text, and its errors are raised
+    with their `path:line:col`.
+    """
+    if spec.startswith(("http://", "https://")):
+        data = fetch_introspection(spec, credentials, timeout)
+        return LoadedSchema(spec, _from_introspection(data, spec))
+    if spec.startswith("git:"):
+        return schema_from_text(_git_show(spec, root), spec)
+    path = Path(spec)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError([Diagnostic(spec, 0, 0, "no such file (a schema to diff)")]) from None
+    except OSError as exc:
+        raise DocumentError([Diagnostic(spec, 0, 0, f"cannot read: {exc.strerror}")]) from exc
+    return schema_from_text(raw, spec)
+
+
+def schema_from_text(raw: bytes, name: str) -> LoadedSchema:
+    """A schema from a file's bytes: introspection JSON if it looks like JSON, else SDL."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded"
+        raise DocumentError([Diagnostic(name, line, column, message)]) from exc
+    if name.endswith(".json") or text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            message = f"invalid JSON: {exc.msg}"
+            raise DocumentError([Diagnostic(name, exc.lineno, exc.colno, message)]) from exc
+        if not isinstance(data, dict):
+            raise SchemaSourceError(f"{name}: not an introspection result (not a JSON object)")
+        return LoadedSchema(name, _from_introspection(data, name))
+    return LoadedSchema(name, _read_sdl(text, name), text)
+
+
+def _from_introspection(data: dict[str, object], name: str) -> Schema:
+    try:
+        return model_from_introspection(data)
+    except IntrospectionShapeError as exc:
+        raise SchemaSourceError(f"{name}: {exc}") from exc
+
+
+def _read_sdl(text: str, name: str) -> Schema:
+    try:
+        return read_sdl(text)
+    except (Unsupported, SchemaProblem):
+        return _read_sdl_slowly(text, name)
+
+
+def _read_sdl_slowly(text: str, name: str) -> Schema:
+    """graphql-core's parse and SDL validation, for their errors with locations."""
+    from graphql import GraphQLSyntaxError, Source, parse
+    from graphql.validation.validate import validate_sdl
+
+    from codegen.evolution.from_ast import model_from_document
+    from codegen.sources import diagnose
+
+    source = Source(text, name)
+    try:
+        document = parse(source)
+    except GraphQLSyntaxError as error:
+        raise DocumentError([diagnose(error)]) from error
+    errors = validate_sdl(document)
+    if errors:
+        raise DocumentError([diagnose(error) for error in errors])
+    try:
+        return model_from_document(document)
+    except SchemaProblem as problem:
+        line, column = _line_and_column(_line_starts(text), problem.offset)
+        raise DocumentError([Diagnostic(name, line, column, problem.message)]) from problem
+
+
+def _git_show(spec: str, root: Path) -> bytes:
+    revision, colon, path = spec[len("git:") :].partition(":")
+    if not colon or not revision or not path:
+        raise SchemaSourceError(
+            f"{spec}: expected git:REVISION:PATH, e.g. git:origin/main:schema/pluvo.graphql"
+        )
+    # `./` makes git read the path relative to `root`, not to the repository's top.
+    target = f"{revision}:{path if path.startswith('./') else './' + path}"
+    try:
+        completed = subprocess.run(
+            ["git", "show", target], cwd=root, capture_output=True, check=False
+        )
+    except FileNotFoundError:
+        raise SchemaSourceError(f"{spec}: git is not installed") from None
+    if completed.returncode != 0:
+        reason = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SchemaSourceError(f"{spec}: {reason[0] if reason else 'git show failed'}")
+    return completed.stdout

@@ -1,0 +1,1 @@
+"""The generated clients' own features, end to end: pagination, bulk issuance, OAuth, retries."""

@@ -1,0 +1,93 @@
+"""`git:REV:path`: a schema at a revision, read with `git show` from the config's folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from .conftest import Evolution
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def _git(evolution: Evolution, *args: str) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.com",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.com",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    subprocess.run(["git", *args], cwd=evolution.root, env=env, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repository(evolution: Evolution) -> Evolution:
+    """The scratch project as a git repository with one commit."""
+    _git(evolution, "init", "-q", "-b", "main")
+    _git(evolution, "add", ".")
+    _git(evolution, "commit", "-q", "-m", "base")
+    return evolution
+
+
+def test_the_committed_schema_diffs_against_the_working_tree(
+    repository: Evolution, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repository.root)
+    text = repository.schema.read_text(encoding="utf-8")
+    repository.schema.write_text(text.replace("  title: String\n", "", 1), encoding="utf-8")
+    code = repository.diff(
+        "git:HEAD:schema/pluvo.graphql", "schema/pluvo.graphql", "--format", "json"
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    (change,) = report["changes"]
+    assert (change["type"], change["path"]) == ("FIELD_REMOVED", "Certificate.title")
+    assert change["location"].startswith("git:HEAD:schema/pluvo.graphql:")
+    assert change["breaks"] == [
+        {"operation": "ListCertificates", "location": "queries/list_certificates.graphql:9:9"},
+        {
+            "operation": "ListCertificatesBackward",
+            "location": "queries/list_certificates_backward.graphql:9:9",
+        },
+    ]
+
+
+def test_an_unchanged_schema_at_a_revision_has_no_changes(
+    repository: Evolution, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Both sides come from git, so the working directory does not matter.
+    assert repository.diff("git:HEAD:schema/pluvo.graphql", "git:main:schema/pluvo.graphql") == 0
+    assert "No changes" in capsys.readouterr().out
+
+
+def test_the_path_is_relative_to_the_configs_folder_wherever_diff_runs(
+    repository: Evolution, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repository.root / "queries")
+    assert repository.diff("git:HEAD:schema/pluvo.graphql", str(repository.schema)) == 0
+    assert "No changes" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("git:no-such-branch:schema/pluvo.graphql", "git:no-such-branch:schema/pluvo.graphql: "),
+        ("git:HEAD:schema/missing.graphql", "git:HEAD:schema/missing.graphql: "),
+        ("git:HEAD", "git:HEAD: expected git:REVISION:PATH"),
+    ],
+    ids=["unknown_revision", "path_not_in_revision", "no_path"],
+)
+def test_a_bad_git_source_exits_2_with_gits_reason(
+    repository: Evolution, capsys: pytest.CaptureFixture[str], spec: str, message: str
+) -> None:
+    assert repository.diff(spec, str(repository.schema)) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err

@@ -1,0 +1,104 @@
+"""`pluvo-codegen pull`: the reference server's schema round-trips; each failure exits 2 cleanly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from graphql import build_schema, lexicographic_sort_schema, print_schema
+from server.reference import run_server
+
+from codegen.cli import main
+from codegen.evolution import diff_schemas, schema_from_text
+
+from .conftest import REPO
+from .fake_endpoint import run_endpoint
+
+COMMITTED = REPO / "schema" / "pluvo.graphql"
+
+
+def _canonical(sdl: str) -> str:
+    """The committed SDL as `pull` prints a schema: sorted, descriptions kept."""
+    return print_schema(lexicographic_sort_schema(build_schema(sdl))) + "\n"
+
+
+def test_pull_of_the_reference_server_round_trips_to_the_committed_sdl(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "pulled.graphql"
+    with run_server(tmp_path / "server") as server:
+        assert main(["pull", "--url", server.url, "--token", server.token, "--out", str(out)]) == 0
+        capsys.readouterr()
+        assert main(["pull", "--url", server.url, "--token", server.token]) == 0
+        again = capsys.readouterr().out
+        oauth = [
+            "--token-url", server.token_url,
+            "--client-id", server.client_id,
+            "--client-secret", server.client_secret,
+        ]  # fmt: skip
+        assert main(["pull", "--url", server.url, *oauth]) == 0
+        with_oauth = capsys.readouterr().out
+    committed = COMMITTED.read_text(encoding="utf-8")
+    pulled = out.read_text(encoding="utf-8")
+    assert pulled == _canonical(committed)
+    assert again == pulled == with_oauth
+    before = schema_from_text(committed.encode(), "schema/pluvo.graphql").model
+    assert diff_schemas(before, schema_from_text(pulled.encode(), "pulled").model) == []
+
+
+def test_pull_asks_an_old_server_again_without_the_newer_introspection_fields(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with run_endpoint("old") as url:
+        assert main(["pull", "--url", url]) == 0
+    assert capsys.readouterr().out == _canonical(COMMITTED.read_text(encoding="utf-8"))
+
+
+FAILURES = [
+    ("unauthorised", ["--token", "wrong"], "HTTP 401 Unauthorized: the token was refused"),
+    ("unauthorised", [], "HTTP 401 Unauthorized: no token was given"),
+    ("html", [], "the answer is not a GraphQL response (HTTP 200, text/html)"),
+    ("disabled", [], "introspection is disabled on this server"),
+    ("slow", ["--timeout", "0.3"], "no answer within 0.3 s"),
+]
+
+
+@pytest.mark.parametrize(
+    ("mode", "options", "message"),
+    FAILURES,
+    ids=["wrong_token", "no_token", "not_graphql", "introspection_disabled", "timeout"],
+)
+def test_a_failing_endpoint_exits_2_and_leaves_the_out_file_untouched(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    mode: str,
+    options: list[str],
+    message: str,
+) -> None:
+    out = tmp_path / "schema.graphql"
+    out.write_text("type Query { previous: Int }\n", encoding="utf-8")
+    with run_endpoint(mode) as url:
+        code = main(["pull", "--url", url, "--out", str(out), *options])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"pluvo-codegen: {url}: {message}" in err
+    assert "Traceback" not in err
+    assert out.read_text(encoding="utf-8") == "type Query { previous: Int }\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["schema.graphql"]
+
+
+def test_an_endpoint_nobody_listens_on_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with run_endpoint("ok") as url:
+        pass  # the port is closed again
+    assert main(["pull", "--url", url, "--out", str(tmp_path / "schema.graphql")]) == 2
+    assert f"{url}: cannot connect" in capsys.readouterr().err
+    assert not (tmp_path / "schema.graphql").exists()
+
+
+def test_a_url_is_a_schema_source_for_diff_too(capsys: pytest.CaptureFixture[str]) -> None:
+    with run_endpoint("ok") as url:
+        code = main(["diff", str(COMMITTED), url, "--queries", str(REPO / "queries")])
+    assert code == 0
+    assert "No changes" in capsys.readouterr().out
