@@ -14,7 +14,7 @@ PUBLIC = {
     "base_client": ["BaseClient"],
     "auth": ["ClientCredentials"],
     "retry": ["NO_RETRY", "RetryPolicy"],
-    "bulk": ["BulkProgress", "IssueResult"],
+    "bulk": ["BulkIssueError", "BulkProgress", "IssueResult"],
     "exceptions": [
         "GraphQLClientError",
         "GraphQLClientGraphQLError",

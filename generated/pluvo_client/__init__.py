@@ -5,7 +5,7 @@ from .async_client import AsyncClient
 from .auth import ClientCredentials
 from .base_client import BaseClient
 from .base_model import BaseModel
-from .bulk import BulkProgress, IssueResult
+from .bulk import BulkIssueError, BulkProgress, IssueResult
 from .client import Client
 from .exceptions import (
     GraphQLClientError,
@@ -47,6 +47,7 @@ __all__ = [
     "AsyncClient",
     "BaseClient",
     "BaseModel",
+    "BulkIssueError",
     "BulkProgress",
     "Client",
     "ClientCredentials",

@@ -32,7 +32,7 @@ from pydantic import BaseModel as PydanticBaseModel
 from pydantic import ConfigDict, ValidationError, create_model
 
 from .base_model import UNSET
-from .bulk import BulkProgress, IssueResult, make_batches, outcome_is_unknown
+from .bulk import BulkIssueError, BulkProgress, IssueResult, make_batches, outcome_is_unknown
 from .exceptions import (
     GraphQLClientGraphQLMultiError,
     GraphQLClientHttpError,
@@ -191,6 +191,8 @@ class AsyncBaseClient:
                 succeeded, failed = await send(batch)
             except Exception as error:
                 if not outcome_is_unknown(error):
+                    if number > 1:
+                        raise BulkIssueError(result, error) from error
                     raise
                 result.unknown_ids.extend(batch)
             else:

@@ -15,9 +15,10 @@ from uuid import UUID
 
 import httpx
 
-from .exceptions import GraphQLClientHttpError
+from .exceptions import GraphQLClientError, GraphQLClientHttpError
 
 __all__ = [
+    "BulkIssueError",
     "BulkProgress",
     "IssueResult",
     "UnknownOutcome",
@@ -48,6 +49,24 @@ class BulkProgress:
     ids_done: int
     ids_total: int
     result: IssueResult
+
+
+class BulkIssueError(GraphQLClientError):
+    """A batch failed after earlier batches went through; `result` holds their outcome.
+
+    Raised from the batch's own error (`__cause__`, also in `error`). Without it a
+    caller would lose the ids already issued and, re-running, issue them twice.
+    The ids of the failed batch and of the batches after it are in none of the lists.
+    """
+
+    def __init__(self, result: IssueResult, error: Exception) -> None:
+        self.result = result
+        self.error = error
+        done = len(result.succeeded_ids) + len(result.failed_ids) + len(result.unknown_ids)
+        super().__init__(
+            f"a batch failed after {done} ids were already sent ({error}); "
+            "see .result for their outcome"
+        )
 
 
 def make_batches(ids: Iterable[UUID], batch_size: int) -> list[list[UUID]]:
