@@ -28,6 +28,13 @@ walk, the median per item, and the ratio of its median to the raw loop's; the
 same ratio for CPU time is shown beside it. The target is a ratio ours/raw of
 at most 1.0.
 
+Wall time on a shared virtual machine drifts by tens of percent between
+minutes, so with `--instructions` it also counts the CPU instructions of one
+walk of each contender under valgrind's callgrind (deterministic, with
+`PYTHONHASHSEED=0`): each contender runs in its own interpreter doing one
+warm-up walk and then one or three walks, and the difference of the two counts,
+halved, is one walk's. Needs `valgrind` on the PATH; takes a few minutes.
+
 It also reports the import time of the generated package: each of `--imports`
 fresh interpreters times `import httpx; from pydantic import BaseModel` (the
 dependencies) and then `import pluvo_client`; the medians of both are shown.
@@ -35,7 +42,7 @@ dependencies) and then `import pluvo_client`; the medians of both are shown.
 Run it from an environment with the project installed (and `gql[httpx]` for the
 third contender):
 
-    python benchmarks/bench_client.py [--rounds N] [--items N] [--retain] [--json]
+    python benchmarks/bench_client.py [--rounds N] [--items N] [--retain] [--instructions] [--json]
     python3 -m nox -s bench_client -- --rounds 31
 
 This is a benchmark, not a test: it asserts nothing about the timings. It fails
@@ -52,12 +59,14 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -320,6 +329,8 @@ class ImportTimes:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every contender and print the table, or JSON with `--json`."""
     args = build_parser().parse_args(argv)
+    if args.walk_only is not None:
+        return walk_only(args)
     if min(args.rounds, args.items, args.page_size) < 1 or args.imports < 0:
         print("bench_client: --rounds, --items, --page-size must be >= 1", file=sys.stderr)
         return 2
@@ -339,6 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"bench_client: {args.rounds} rounds ...", file=sys.stderr)
         timings = run_rounds(contenders, pages, args.page_size, args.rounds, retain=args.retain)
         imports = measure_imports(args.imports) if args.imports else None
+        instructions = measure_instructions(list(contenders), args) if args.instructions else None
     except BenchmarkError as exc:
         print(f"bench_client: {exc}", file=sys.stderr)
         return 1
@@ -360,12 +372,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             "target_ratio": TARGET_RATIO,
             "meets_target": timings["ours"].median / raw.median <= TARGET_RATIO,
             "imports": None if imports is None else imports.as_dict(),
+            "instructions_per_walk": instructions,
             "skipped": skipped,
             "python": sys.version.split()[0],
         }
         print(json.dumps(payload, indent=2))
     else:
         print(format_report(timings, imports, args.items, args.page_size, retain=args.retain))
+        if instructions is not None:
+            print(format_instructions(instructions))
     return 0
 
 
@@ -396,8 +411,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep every node in a list, instead of reading each node's fields and dropping it",
     )
     parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each contender's instructions per walk under valgrind's callgrind",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="print the results as JSON instead of a table"
     )
+    # Internal: what each callgrind run executes.
+    parser.add_argument("--walk-only", metavar="NAME", help=argparse.SUPPRESS)
+    parser.add_argument("--walks", type=int, default=1, help=argparse.SUPPRESS)
     return parser
 
 
@@ -469,6 +492,68 @@ def measure_imports(runs: int) -> ImportTimes:
         deps.append(float(first))
         package.append(float(second))
     return ImportTimes(tuple(deps), tuple(package))
+
+
+def walk_only(args: argparse.Namespace) -> int:
+    """One warm-up walk of `--walk-only NAME`, then `--walks` more: what callgrind counts."""
+    walks: dict[str, Walk] = {"ours": walk_ours, "raw": walk_raw}
+    walk_gql = load_gql()
+    if not isinstance(walk_gql, str):
+        walks["gql"] = walk_gql
+    walk = walks[args.walk_only]
+    consume = read_models if args.walk_only == "ours" else read_dicts
+    pages = build_pages(args.items, args.page_size)
+    for _ in range(1 + args.walks):
+        walk(PageTransport(pages), args.page_size, list if args.retain else consume)
+    return 0
+
+
+def measure_instructions(names: Sequence[str], args: argparse.Namespace) -> dict[str, float]:
+    """Instructions of one walk of each contender, counted by callgrind (see the docstring)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise BenchmarkError("--instructions needs valgrind on the PATH")
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+
+    def count(name: str, walks: int) -> int:
+        command = [
+            valgrind,
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--walk-only",
+            name,
+            "--walks",
+            str(walks),
+            "--items",
+            str(args.items),
+            "--page-size",
+            str(args.page_size),
+            *(["--retain"] if args.retain else []),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        if done.returncode != 0 or found is None:
+            raise BenchmarkError(f"callgrind run of {name} failed:\n{done.stderr[-2000:]}")
+        return int(found[1])
+
+    print("bench_client: counting instructions under callgrind ...", file=sys.stderr)
+    jobs = [(name, walks) for name in names for walks in (1, 3)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        counts = dict(zip(jobs, pool.map(lambda job: count(*job), jobs), strict=True))
+    return {name: (counts[name, 3] - counts[name, 1]) / 2 for name in names}
+
+
+def format_instructions(instructions: Mapping[str, float]) -> str:
+    """One line per contender: instructions per walk and the ratio to the raw loop's."""
+    raw = instructions["raw"]
+    rows = ["instructions per walk (callgrind, PYTHONHASHSEED=0):"]
+    rows += [
+        f"  {name:<9} {count / 1e6:8.1f} M  ratio {count / raw:.3f}"
+        for name, count in instructions.items()
+    ]
+    return "\n".join(rows)
 
 
 def format_report(

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from codegen.plugins.parse import rewrite_tail
 from pluvo_client import (
@@ -29,6 +29,7 @@ from pluvo_client import (
     ListCertificates,
     PortfolioItems,
 )
+from pluvo_client.base_model import UNSET
 
 URL = "https://pluvo.test/graphql/"
 PAGE = {
@@ -77,6 +78,92 @@ def test_a_reassigned_url_and_a_callers_own_headers_are_used() -> None:
     assert [str(r.url) for r in sent] == [URL, "https://other.test/graphql/"]
     assert sent[1].headers["x-trace"] == "abc"
     assert sent[1].headers["content-type"] == "application/json"
+
+
+class Score(BaseModel):
+    """An input object, as ariadne-codegen generates them."""
+
+    value: float
+    label: str | None = None
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"first": 50, "after": None, "flag": True, "big": 2**70, "neg": -3},
+        {"text": '\x00\x1f\x7f \u2028 "quoted" back\\slash 😀 Zoë'},
+        {"ratio": 1.5, "tiny": 1e-7, "huge": 1e16},
+        {"ids": [str(uuid.UUID(int=1)), str(uuid.UUID(int=2))], "nested": {"a": [1, None]}},
+        {"score": Score(value=2.5), "scores": [Score(value=1.0, label="x")]},
+        {},
+    ],
+)
+def test_every_kind_of_variable_is_sent_as_httpx_json_would_send_it(
+    variables: dict[str, Any],
+) -> None:
+    sent: list[httpx.Request] = []
+    client = client_answering(lambda _: httpx.Response(200, json={"data": PAGE}), sent)
+    client.execute("query Q { x }", "Q", {**variables, "left_out": UNSET})
+    expected = {
+        name: value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        if isinstance(value, BaseModel)
+        else [v.model_dump(mode="json", by_alias=True, exclude_unset=True) for v in value]
+        if isinstance(value, list) and value and isinstance(value[0], BaseModel)
+        else value
+        for name, value in variables.items()
+    }
+    payload = {"query": "query Q { x }", "operationName": "Q", "variables": expected}
+    assert sent[0].content == httpx.Request("POST", URL, json=payload).content
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [(float("nan"), ValueError), (float("inf"), ValueError), ("\ud800", UnicodeEncodeError)],
+)
+def test_a_variable_httpx_json_refuses_is_refused_with_the_same_error(
+    value: Any, error: type[Exception]
+) -> None:
+    sent: list[httpx.Request] = []
+    client = client_answering(lambda _: httpx.Response(200, json={"data": PAGE}), sent)
+    with pytest.raises(error):
+        httpx.Request("POST", URL, json={"variables": {"v": value}})
+    with pytest.raises(error):
+        client.execute("query Q { x }", "Q", {"v": value})
+    assert sent == []
+
+
+def content_types(request: httpx.Request) -> list[str]:
+    return [v for k, v in request.headers.multi_items() if k.lower() == "content-type"]
+
+
+@pytest.mark.parametrize(
+    ("client_default", "per_call", "expected"),
+    [
+        (None, None, "application/json"),
+        ("application/json; charset=utf-8", None, "application/json; charset=utf-8"),
+        (None, "application/graphql+json", "application/graphql+json"),
+        ("text/plain", "application/graphql+json", "application/graphql+json"),
+    ],
+)
+def test_the_content_type_is_json_unless_the_caller_or_their_client_set_one(
+    client_default: str | None, per_call: str | None, expected: str
+) -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={"data": PAGE})
+
+    defaults = {} if client_default is None else {"Content-Type": client_default}
+    transport = httpx.MockTransport(handler)
+    kwargs: dict[str, Any] = {} if per_call is None else {"headers": {"content-type": per_call}}
+    theirs = Client(url=URL, http_client=httpx.Client(transport=transport, headers=defaults))
+    theirs.list_certificates(first=1, **kwargs)
+    # The client made here: its `headers=` become the HTTP client's defaults.
+    ours = Client(url=URL, headers=defaults)
+    ours.http_client._transport = transport  # the made client's transport, replaced for the test
+    ours.list_certificates(first=1, **kwargs)
+    assert [content_types(r) for r in sent] == [[expected], [expected]]
 
 
 def plain_parse(client: Client, response: httpx.Response, model: type[Any]) -> Any:

@@ -10,7 +10,11 @@ from .async_base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
 from .bulk import BulkProgress, IssueResult, UnknownOutcome
 from .generate_certificate import GenerateCertificate
-from .list_certificates import ListCertificates, ListCertificatesCertificatesEdgesNode
+from .list_certificates import (
+    ListCertificates,
+    ListCertificatesCertificatesEdgesNode,
+    _ListCertificatesPage,
+)
 from .list_certificates_backward import ListCertificatesBackward
 from .pagination import Pager
 from .portfolio_items import PortfolioItems
@@ -158,6 +162,41 @@ class AsyncClient(AsyncBaseClient):
         )
         return self._parse(response, PortfolioItems)
 
+    async def _list_certificates_page(
+        self,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> _ListCertificatesPage:
+        """`list_certificates`, validating only what `iter_certificates` reads of the page."""
+        query = gql("""
+            query ListCertificates($first: Int, $after: String) {
+              certificates(first: $first, after: $after) {
+                edges {
+                  cursor
+                  node {
+                    id
+                    name
+                    title
+                  }
+                }
+                pageInfo {
+                  hasNextPage
+                  endCursor
+                }
+                count
+              }
+            }
+            """)
+        variables: dict[str, object] = {"first": first, "after": after}
+        response = await self.execute(
+            query=query,
+            operation_name="ListCertificates",
+            variables=variables,
+            **kwargs,
+        )
+        return self._parse(response, _ListCertificatesPage)
+
     async def iter_certificates(
         self, page_size: int = 50, max_items: int | None = None, **kwargs: Any
     ) -> AsyncIterator[ListCertificatesCertificatesEdgesNode]:
@@ -169,7 +208,7 @@ class AsyncClient(AsyncBaseClient):
         pager = Pager(page_size, max_items)
         after: str | None = None
         while not pager.done:
-            page = await self.list_certificates(
+            page = await self._list_certificates_page(
                 first=pager.first(), after=after, **kwargs
             )
             connection = page.certificates

@@ -11,7 +11,11 @@ from .base_client import BaseClient
 from .base_model import UNSET, UnsetType
 from .bulk import BulkProgress, IssueResult, UnknownOutcome
 from .generate_certificate import GenerateCertificate
-from .list_certificates import ListCertificates, ListCertificatesCertificatesEdgesNode
+from .list_certificates import (
+    ListCertificates,
+    ListCertificatesCertificatesEdgesNode,
+    _ListCertificatesPage,
+)
 from .list_certificates_backward import ListCertificatesBackward
 from .pagination import Pager
 from .portfolio_items import PortfolioItems
@@ -159,6 +163,41 @@ class Client(BaseClient):
         )
         return self._parse(response, PortfolioItems)
 
+    def _list_certificates_page(
+        self,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> _ListCertificatesPage:
+        """`list_certificates`, validating only what `iter_certificates` reads of the page."""
+        query = gql("""
+            query ListCertificates($first: Int, $after: String) {
+              certificates(first: $first, after: $after) {
+                edges {
+                  cursor
+                  node {
+                    id
+                    name
+                    title
+                  }
+                }
+                pageInfo {
+                  hasNextPage
+                  endCursor
+                }
+                count
+              }
+            }
+            """)
+        variables: dict[str, object] = {"first": first, "after": after}
+        response = self.execute(
+            query=query,
+            operation_name="ListCertificates",
+            variables=variables,
+            **kwargs,
+        )
+        return self._parse(response, _ListCertificatesPage)
+
     def iter_certificates(
         self, page_size: int = 50, max_items: int | None = None, **kwargs: Any
     ) -> Iterator[ListCertificatesCertificatesEdgesNode]:
@@ -170,7 +209,9 @@ class Client(BaseClient):
         pager = Pager(page_size, max_items)
         after: str | None = None
         while not pager.done:
-            page = self.list_certificates(first=pager.first(), after=after, **kwargs)
+            page = self._list_certificates_page(
+                first=pager.first(), after=after, **kwargs
+            )
             connection = page.certificates
             for node in pager.take(connection):
                 yield node

@@ -5,6 +5,7 @@ from typing import Optional
 from uuid import UUID
 
 from pydantic import Field
+from typing_extensions import TypedDict
 
 from .base_model import BaseModel
 
@@ -33,3 +34,22 @@ class ListCertificatesCertificatesEdgesNode(BaseModel):
 class ListCertificatesCertificatesPageInfo(BaseModel):
     has_next_page: bool = Field(alias="hasNextPage")
     end_cursor: Optional[str] = Field(alias="endCursor")
+
+
+class _ListCertificatesPageEdge(TypedDict):
+    """An edge of `ListCertificatesCertificates` as `iter_certificates` reads it: only its node."""
+
+    node: Optional["ListCertificatesCertificatesEdgesNode"]
+
+
+class _ListCertificatesPageConnection(BaseModel):
+    """`ListCertificatesCertificates` as `iter_certificates` reads it: edges and pageInfo."""
+
+    edges: list[Optional["_ListCertificatesPageEdge"]]
+    page_info: "ListCertificatesCertificatesPageInfo" = Field(alias="pageInfo")
+
+
+class _ListCertificatesPage(BaseModel):
+    """One page of `ListCertificates` as `iter_certificates` reads it."""
+
+    certificates: Optional["_ListCertificatesPageConnection"]

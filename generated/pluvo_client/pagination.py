@@ -33,10 +33,27 @@ class Pager:
         return self.left is not None and self.left <= 0
 
     def take(self, connection: Any) -> list[Any]:
-        """The page's non-null nodes, up to the items left."""
+        """The page's non-null nodes, up to the items left; edges are `{"node": ...}` dicts.
+
+        This is the form of the private page models the iterators read.
+        """
         if connection is None:
             return []
-        nodes = [e.node for e in connection.edges if e is not None and e.node is not None]
+        nodes = [
+            node
+            for edge in connection.edges or ()
+            if edge is not None and (node := edge["node"]) is not None
+        ]
+        return self._count(nodes)
+
+    def take_models(self, connection: Any) -> list[Any]:
+        """The same, for a connection whose edges are models with a `node` attribute."""
+        if connection is None:
+            return []
+        nodes = [e.node for e in connection.edges or () if e is not None and e.node is not None]
+        return self._count(nodes)
+
+    def _count(self, nodes: list[Any]) -> list[Any]:
         if self.left is not None:
             nodes = nodes[: self.left]
             self.left -= len(nodes)

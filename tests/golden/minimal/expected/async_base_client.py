@@ -7,14 +7,18 @@ from it at generation time by rewriting `async`/`await` away, so the two never
 drift apart. It is copied into the generated package next to `exceptions.py`,
 `retry.py` and `bulk.py`, which it imports.
 
-The hot path is kept lean, to cost about what a hand-written `httpx.post(...)`
-+ `response.json()` loop costs (benchmarks/bench_client.py): the URL is parsed
-once, the `{query, operationName}` part of the body is encoded once per
-operation, and `_parse` validates the result model straight from the response
-bytes (one pass of pydantic's JSON parser, no intermediate dict). Anything
-unusual (a non-2xx status, a body that is not a GraphQL response, `errors`, data
-that does not validate) falls back to `get_data` + `model_validate`, which raise
-exactly the errors they always did.
+The hot path is kept lean, to cost less than a hand-written `httpx.post(...)`
++ `response.json()` loop (benchmarks/bench_client.py): the URL is parsed once,
+the `{query, operationName}` part of the body is encoded once per operation,
+variables that are plain strings, integers, booleans and nulls are encoded by
+pydantic-core's serializer (the same bytes as httpx's `json=`), the JSON content
+type is a default header of the HTTP client made here instead of a headers
+argument merged into every request, and `_parse`
+validates the result model straight from the response bytes (one pass of
+pydantic's JSON parser, no intermediate dict). Anything unusual (a non-2xx
+status, a body that is not a GraphQL response, `errors`, data that does not
+validate) falls back to `get_data` + `model_validate`, which raise exactly the
+errors they always did.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from uuid import UUID
 import httpx
 from pydantic import BaseModel as PydanticBaseModel
 from pydantic import ConfigDict, ValidationError, create_model
+from pydantic_core import PydanticSerializationError, to_json
 
 from .base_model import UNSET
 from .bulk import BulkIssueError, BulkProgress, IssueResult, make_batches, outcome_is_unknown
@@ -48,6 +53,9 @@ ModelT = TypeVar("ModelT", bound=PydanticBaseModel)
 # What httpx's `json=` does, so the bytes sent are the same as with `json=payload`.
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 _JSON_HEADERS = {"Content-Type": "application/json"}
+# Variable values sent as they are; anything else goes through `_to_json`. Floats
+# are left to `_dumps`, which refuses NaN and infinities as httpx's `json=` does.
+_PLAIN = frozenset({str, int, bool, type(None)})
 
 
 class AsyncBaseClient:
@@ -76,10 +84,12 @@ class AsyncBaseClient:
         self.headers = headers
         self.retry = retry or RetryPolicy()
         self._owns_http_client = http_client is None
-        self.http_client = http_client or httpx.AsyncClient(
-            headers=headers, auth=auth, timeout=timeout
-        )
-        if http_client is not None and auth is not None:
+        if http_client is None:
+            defaults = httpx.Headers(_JSON_HEADERS)
+            defaults.update(headers)
+            http_client = httpx.AsyncClient(headers=defaults, auth=auth, timeout=timeout)
+        self.http_client = http_client
+        if not self._owns_http_client and auth is not None:
             self.http_client.auth = auth
 
     async def __aenter__(self) -> Self:
@@ -108,20 +118,15 @@ class AsyncBaseClient:
         """Send one operation, retrying what is safe to retry; return the last response."""
         head, mutation = _encode_operation(query, operation_name)
         if variables:
-            sent = {
-                name: _to_json(value) for name, value in variables.items() if value is not UNSET
-            }
-            content = b"".join((head, b',"variables":', _dumps(sent).encode(), b"}"))
+            content = b"".join((head, b',"variables":', _encode_variables(variables), b"}"))
         else:
             content = head + b"}"
-        headers = _JSON_HEADERS if "headers" not in kwargs else _json_headers(kwargs.pop("headers"))
+        headers = _json_headers(kwargs.pop("headers")) if "headers" in kwargs else None
         url = self._url()
         attempt = 1
         while True:
             try:
-                response = await self.http_client.post(
-                    url=url, content=content, headers=headers, **kwargs
-                )
+                response = await self._post(url, content, headers, kwargs)
             except httpx.TransportError as error:
                 if attempt >= self.retry.max_attempts or not self.retry.retries_error(
                     error, mutation=mutation
@@ -143,6 +148,31 @@ class AsyncBaseClient:
             parsed = self._parsed_url = (self.url, httpx.URL(self.url))
         return parsed[1]
 
+    async def _post(
+        self,
+        url: httpx.URL,
+        content: bytes,
+        headers: httpx.Headers | None,
+        kwargs: dict[str, Any],
+    ) -> httpx.Response:
+        """POST the JSON body: `http_client.post(...)`, with the JSON content type.
+
+        The content type is the caller's `headers=` one if it has one, else the
+        HTTP client's default if it has one (the client made here defaults to
+        JSON), else `application/json`. A call with no request options of its own
+        takes the same two steps as `post` (`build_request`, then `send`) and
+        sets the header on the built request, which costs less than merging a
+        headers argument into every request.
+        """
+        if headers is None and not kwargs:
+            request = self.http_client.build_request("POST", url, content=content)
+            if "content-type" not in request.headers:
+                request.headers["Content-Type"] = "application/json"
+            return await self.http_client.send(request)
+        if headers is None and "content-type" not in self.http_client.headers:
+            headers = httpx.Headers(_JSON_HEADERS)
+        return await self.http_client.post(url=url, content=content, headers=headers, **kwargs)
+
     def _parse(self, response: httpx.Response, model: type[ModelT]) -> ModelT:
         """The operation's result: `data` validated as `model` straight from the body's bytes.
 
@@ -151,12 +181,13 @@ class AsyncBaseClient:
         """
         if 200 <= response.status_code <= 299:
             try:
-                envelope = _envelope(model).model_validate_json(response.content)
+                envelope = _envelope_validator(model)(response.content)
             except ValidationError:
                 pass
             else:
                 data = envelope.data
-                if isinstance(data, model) and not envelope.errors:
+                # Validation makes exactly `model` (or None); `type` is cheaper than isinstance.
+                if type(data) is model and not envelope.errors:
                     return data
         return model.model_validate(self.get_data(response))
 
@@ -207,7 +238,7 @@ class AsyncBaseClient:
 
 
 class _Envelope(PydanticBaseModel):
-    """A GraphQL response body; subclassed per result model by `_envelope`."""
+    """A GraphQL response body; subclassed per result model by `_envelope_validator`."""
 
     # Keys repeat on every page; values (ids, names, cursors) mostly do not. Each
     # subclass builds its validator on first use, like the result models.
@@ -217,18 +248,24 @@ class _Envelope(PydanticBaseModel):
     errors: Any = None
 
 
-_ENVELOPES: dict[type[PydanticBaseModel], type[_Envelope]] = {}
+_ENVELOPES: dict[type[PydanticBaseModel], Callable[[bytes], _Envelope]] = {}
 
 
-def _envelope(model: type[PydanticBaseModel]) -> type[_Envelope]:
-    """The response model whose `data` is `model | None`, made on first use."""
-    envelope = _ENVELOPES.get(model)
-    if envelope is None:
+def _envelope_validator(model: type[PydanticBaseModel]) -> Callable[[bytes], _Envelope]:
+    """What validates a response body whose `data` is `model | None`, made on first use.
+
+    It is the envelope model's own `validate_json`, called without the
+    `model_validate_json` wrapper around it.
+    """
+    validate = _ENVELOPES.get(model)
+    if validate is None:
         data: Any = model | None
-        envelope = _ENVELOPES[model] = create_model(
+        envelope = create_model(
             f"{model.__name__}Response", __base__=_Envelope, __module__=__name__, data=(data, None)
         )
-    return envelope
+        envelope.model_rebuild()
+        validate = _ENVELOPES[model] = envelope.__pydantic_validator__.validate_json
+    return validate
 
 
 @lru_cache(maxsize=256)
@@ -243,6 +280,24 @@ def _json_headers(headers: Any) -> httpx.Headers:
     merged = httpx.Headers(headers)
     merged.setdefault("Content-Type", "application/json")
     return merged
+
+
+def _encode_variables(variables: dict[str, Any]) -> bytes:
+    """The `variables` object as JSON bytes, leaving out UNSET values."""
+    sent: dict[str, Any] = {}
+    plain = True
+    for name, value in variables.items():
+        if type(value) in _PLAIN:
+            sent[name] = value
+        elif value is not UNSET:
+            sent[name] = _to_json(value)
+            plain = False
+    if plain:
+        try:
+            return to_json(sent)
+        except PydanticSerializationError:
+            pass  # e.g. a lone surrogate: let `_dumps` raise its usual error
+    return _dumps(sent).encode()
 
 
 def _to_json(value: Any) -> Any:
