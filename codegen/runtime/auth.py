@@ -8,13 +8,16 @@ The client secret never appears in `repr`, in log records or in exceptions.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 import weakref
 from collections.abc import AsyncGenerator, Callable, Generator
+from typing import TYPE_CHECKING
 
 import httpx
+
+if TYPE_CHECKING:  # imported where used: a sync program never loads asyncio
+    import asyncio
 
 from .exceptions import TokenError
 
@@ -59,6 +62,8 @@ class ClientCredentials(httpx.Auth):
 
     def _async_lock(self) -> asyncio.Lock:
         """The running event loop's lock, so that successive `asyncio.run`s can share `self`."""
+        import asyncio
+
         loop = asyncio.get_running_loop()
         lock = self._async_locks.get(loop)
         if lock is None:

