@@ -59,6 +59,21 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def slow(session: nox.Session) -> None:
+    """Run only the tests marked `slow` (the end-to-end runs CI adds to `tests`)."""
+    install(session, dev=True)
+    # Exit 5 is pytest's "no tests collected": a tree with no slow test yet is fine.
+    session.run(
+        "pytest",
+        "-m",
+        "slow",
+        *session.posargs,
+        env={"HYPOTHESIS_PROFILE": "ci"},
+        success_codes=[0, 5],
+    )
+
+
+@nox.session(default=False)
 def benchmark(session: nox.Session) -> None:
     """Time `check` against a bare ariadne-codegen run on our and GitHub's schema."""
     install(session)
