@@ -40,6 +40,9 @@ def test_pull_of_the_reference_server_round_trips_to_the_committed_sdl(
         with_oauth = capsys.readouterr().out
     committed = COMMITTED.read_text(encoding="utf-8")
     pulled = out.read_text(encoding="utf-8")
+    # Byte for byte: the committed schema is in the canonical form `pull` writes, so the
+    # first `pull --out schema/pluvo.graphql` from an unchanged endpoint changes nothing.
+    assert out.read_bytes() == COMMITTED.read_bytes()
     assert pulled == _canonical(committed)
     assert again == pulled == with_oauth
     before = schema_from_text(committed.encode(), "schema/pluvo.graphql").model
