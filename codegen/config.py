@@ -2,7 +2,8 @@
 
 The table is ariadne-codegen's own, so a config works with both tools. Paths in
 it are relative to the config file, not to the working directory, so that
-`pluvo-codegen --config other/project.toml check` works from anywhere.
+`pluvo-codegen --config other/project.toml check` works from anywhere. Settings
+a config leaves out get the defaults in `codegen.defaults`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codegen.defaults import default_unasync, with_defaults
 from codegen.errors import ConfigError, Diagnostic, DocumentError
 
 __all__ = ["DEFAULT_CONFIG_NAME", "Config", "find_config", "load_config"]
@@ -87,7 +89,7 @@ def load_config(path: Path | None = None) -> Config:
     if not isinstance(target, str):
         raise ConfigError(f"{shown}: target_package_path must be a string")
     ours = _read_table(file, ("tool", "pluvo-codegen"))
-    unasync = ours.get("unasync", [])
+    unasync = ours.get("unasync", list(default_unasync(section)))
     if not isinstance(unasync, list) or not all(
         isinstance(n, str) and n.startswith("async_") and n.endswith(".py") for n in unasync
     ):
@@ -95,7 +97,7 @@ def load_config(path: Path | None = None) -> Config:
     return Config(
         unasync=tuple(unasync),
         file=file,
-        section=section,
+        section=with_defaults(section),
         schema_path=required_path("schema_path"),
         queries_path=required_path("queries_path"),
         package_dir=root / target / package_name,

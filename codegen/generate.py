@@ -69,7 +69,8 @@ def _run_ariadne_codegen(config: Config, sources: Sources, scratch: Path) -> Non
     from graphql import assert_valid_schema
 
     section = {**config.section, "target_package_path": scratch.as_posix()}
-    config_dict: dict[str, Any] = {"tool": {"ariadne-codegen": section}}
+    ours = {"unasync": list(config.unasync)}  # for PublicApiPlugin
+    config_dict: dict[str, Any] = {"tool": {"ariadne-codegen": section, "pluvo-codegen": ours}}
     settings = get_client_settings(config_dict)
     plugin_manager = PluginManager(
         schema=sources.schema,

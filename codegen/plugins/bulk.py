@@ -95,7 +95,7 @@ class BulkIssuePlugin(Plugin):
         args = copy.deepcopy(method_def.args)
         for arg in args.args:
             if arg.arg == "user_ids":
-                arg.annotation = ast.parse("Iterable[UUID]", mode="eval").body
+                arg.annotation = ast.parse("Iterable[UUID | str]", mode="eval").body
         args.kwonlyargs = built.args.args[1:]
         args.kw_defaults = list(built.args.defaults)
         built.args = args

@@ -226,7 +226,7 @@ class BaseClient:
     def _issue_in_batches(
         self,
         send: Callable[[list[UUID]], BatchOutcome],
-        ids: Iterable[UUID],
+        ids: Iterable[UUID | str],
         batch_size: int,
         on_progress: Callable[[BulkProgress], object] | None,
     ) -> IssueResult:

@@ -2,7 +2,7 @@
 # Source: queries
 # Derived from async_client.py; do not edit.
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, Optional, Union
 from uuid import UUID
@@ -29,10 +29,10 @@ def gql(q: str) -> str:
 class Client(BaseClient):
     def generate_certificate(
         self,
-        id: UUID,
-        user_ids: list[UUID],
+        id: UUID | str,
+        user_ids: Sequence[UUID | str],
         title: Union[Optional[str], UnsetType] = UNSET,
-        training_id: Union[Optional[UUID], UnsetType] = UNSET,
+        training_id: Union[Optional[UUID | str], UnsetType] = UNSET,
         issue_date: Union[Optional[datetime], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GenerateCertificate:
@@ -136,7 +136,7 @@ class Client(BaseClient):
         return self._parse(response, ListCertificatesBackward)
 
     def portfolio_items(
-        self, user_id: Union[Optional[UUID], UnsetType] = UNSET, **kwargs: Any
+        self, user_id: Union[Optional[UUID | str], UnsetType] = UNSET, **kwargs: Any
     ) -> PortfolioItems:
         query = gql("""
             query PortfolioItems($userId: UUID) {
@@ -221,10 +221,10 @@ class Client(BaseClient):
 
     def issue_certificate(
         self,
-        id: UUID,
-        user_ids: Iterable[UUID],
+        id: UUID | str,
+        user_ids: Iterable[UUID | str],
         title: Union[Optional[str], UnsetType] = UNSET,
-        training_id: Union[Optional[UUID], UnsetType] = UNSET,
+        training_id: Union[Optional[UUID | str], UnsetType] = UNSET,
         issue_date: Union[Optional[datetime], UnsetType] = UNSET,
         *,
         batch_size: int = 100,
