@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.errors import CodegenError, DocumentError
+from codegen.style import HelpFormatter, VersionAction, add_common_options
 
 __all__ = ["EXIT_DRIFT", "EXIT_INVALID", "EXIT_OK", "main"]
 
@@ -19,28 +20,43 @@ EXIT_DRIFT = 1
 EXIT_INVALID = 2
 
 EXIT_CODES_HELP = """\
-exit codes (the same for every command):
+exit codes (each command's --help lists its own):
   0  ok
-  1  drift found: generated/ is not what the schema and operations produce
+  1  drift, a violation or a break was found
   2  invalid input or usage: each problem is printed as path:line:col: message
 """
+
+_INVALID = "  2  invalid input or usage: each problem is printed as path:line:col: message\n"
+COMMAND_EXIT_CODES = {
+    "validate": "exit codes:\n  0  the schema and every operation are valid\n" + _INVALID,
+    "generate": "exit codes:\n  0  the package was written, or was already up to date\n"
+    + _INVALID
+    + "     (the package is then left byte-identical)\n",
+    "check": "exit codes:\n  0  the package is exactly what generate would write\n"
+    "  1  drift: a file is stale, missing or extra (each is named, with a diff)\n" + _INVALID,
+    "serve": "exit codes:\n  0  the server was stopped (Ctrl-C or SIGTERM)\n" + _INVALID,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
+    from codegen.style import paint, set_mode
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    set_mode(getattr(args, "color", "auto"))
     command: Callable[[argparse.Namespace], int] = args.command
+    prefix = paint("pluvo-codegen:", "red", "bold", stream=sys.stderr)
     try:
         return command(args)
     except DocumentError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic, file=sys.stderr)
         noun = "problem" if len(exc.diagnostics) == 1 else "problems"
-        print(f"pluvo-codegen: {len(exc.diagnostics)} {noun} found", file=sys.stderr)
+        print(f"{prefix} {len(exc.diagnostics)} {noun} found", file=sys.stderr)
         return EXIT_INVALID
     except CodegenError as exc:
-        print(f"pluvo-codegen: {exc}", file=sys.stderr)
+        print(f"{prefix} {exc}", file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
@@ -48,11 +64,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """Describe every command, its options and the exit codes."""
+    from codegen.downstream import add_downstream_parsers
+
     parser = argparse.ArgumentParser(
         prog="pluvo-codegen",
         description="Generate and check the typed Pluvo client from schema/ and queries/.",
         epilog=EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument(
+        "--version",
+        action=VersionAction,
+        help="print the version and the pinned ariadne-codegen, graphql-core and ruff",
     )
     config_options = argparse.ArgumentParser(add_help=False)
     config_options.add_argument(
@@ -61,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="TOML file with a [tool.ariadne-codegen] table (default: the nearest pyproject.toml)",
     )
+    add_common_options(parser, config_options)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for name, handler, summary in (
         ("validate", run_validate, "parse the schema and every operation; report all errors"),
@@ -72,13 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
             parents=[config_options],
             help=summary,
             description=summary[0].upper() + summary[1:] + ".",
-            epilog=EXIT_CODES_HELP,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            epilog=COMMAND_EXIT_CODES[name],
+            formatter_class=HelpFormatter,
         )
         sub.set_defaults(command=handler)
     add_serve_parser(commands, config_options)
     add_contract_parser(commands, config_options)
     add_evolution_parsers(commands, config_options)
+    add_downstream_parsers(commands, config_options)
     return parser
 
 
@@ -89,23 +114,38 @@ def add_serve_parser(commands: Any, config_options: argparse.ArgumentParser) -> 
         parents=[config_options],
         help="run the reference server: a local Pluvo over HTTP and SQLite",
         description="Serve the schema's certificate API on loopback, backed by SQLite.",
-        epilog=EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=COMMAND_EXIT_CODES["serve"],
+        formatter_class=HelpFormatter,
     )
-    sub.add_argument("--host", default="127.0.0.1")
+    sub.add_argument("--host", default="127.0.0.1", help="address to listen on")
     sub.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     sub.add_argument(
         "--db", type=Path, help="SQLite file that survives restarts (default: temporary)"
     )
-    sub.add_argument("--certificates", type=_count, default=120, metavar="N")
-    sub.add_argument("--users", type=_count, default=10, metavar="M")
-    sub.add_argument("--seed", type=int, default=0, metavar="S")
-    sub.add_argument("--token", metavar="T", help="static bearer token (default: random)")
-    sub.add_argument("--client-id", metavar="ID")
-    sub.add_argument("--client-secret", metavar="S")
-    sub.add_argument("--token-ttl", type=_count, default=86400, metavar="SECONDS")
     sub.add_argument(
-        "--fixture-out", type=Path, metavar="PATH", help="write url, tokens and ids as JSON"
+        "--certificates", type=_count, default=120, metavar="N", help="templates to seed"
+    )
+    sub.add_argument("--users", type=_count, default=10, metavar="M", help="users to seed")
+    sub.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the seeding")
+    sub.add_argument("--token", metavar="T", help="static bearer token (default: random)")
+    sub.add_argument(
+        "--client-id", metavar="ID", help="OAuth client id to accept (default: random)"
+    )
+    sub.add_argument(
+        "--client-secret", metavar="S", help="OAuth client secret to accept (default: random)"
+    )
+    sub.add_argument(
+        "--token-ttl",
+        type=_count,
+        default=86400,
+        metavar="SECONDS",
+        help="lifetime of OAuth tokens",
+    )
+    sub.add_argument(
+        "--fixture-out",
+        type=Path,
+        metavar="PATH",
+        help="write url, tokens and ids as JSON once listening (default: not written)",
     )
     sub.set_defaults(command=run_serve)
 
@@ -140,7 +180,7 @@ def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) 
             "  1  a property was violated: its shrunk counterexample is printed\n"
             "  2  usage error, or the target is unreachable or refuses the token (HTTP 401)\n"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     sub.add_argument(
         "--url",
@@ -149,15 +189,21 @@ def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) 
         " default: start the embedded reference server)",
     )
     auth = sub.add_mutually_exclusive_group()
-    auth.add_argument("--token", metavar="T", help="static bearer token (env PLUVO_TOKEN)")
+    auth.add_argument(
+        "--token", metavar="T", help="static bearer token (env PLUVO_TOKEN; default: none)"
+    )
     auth.add_argument(
         "--token-url",
         metavar="U",
-        help="OAuth token URL, for client credentials (env PLUVO_TOKEN_URL)",
+        help="OAuth token URL, for client credentials (env PLUVO_TOKEN_URL; default: none)",
     )
-    sub.add_argument("--client-id", metavar="ID", help="OAuth client id (env PLUVO_CLIENT_ID)")
     sub.add_argument(
-        "--client-secret", metavar="S", help="OAuth client secret (env PLUVO_CLIENT_SECRET)"
+        "--client-id", metavar="ID", help="OAuth client id (env PLUVO_CLIENT_ID; default: none)"
+    )
+    sub.add_argument(
+        "--client-secret",
+        metavar="S",
+        help="OAuth client secret (env PLUVO_CLIENT_SECRET; default: none)",
     )
     sub.add_argument(
         "--user-id",
@@ -165,7 +211,8 @@ def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) 
         dest="user_ids",
         type=user_id,
         metavar="UUID",
-        help="a user known to exist; repeat it (env PLUVO_USER_IDS, comma-separated)",
+        help="a user known to exist; repeat it (env PLUVO_USER_IDS, comma-separated;"
+        " default: none, so the issuing properties use only unknown users)",
     )
     sub.add_argument(
         "--allow-mutations",
@@ -180,7 +227,9 @@ def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) 
         metavar="N",
         help="examples per property: more is deeper and slower (default: 50)",
     )
-    sub.add_argument("--seed", type=int, metavar="S", help="repeat a run exactly")
+    sub.add_argument(
+        "--seed", type=int, metavar="S", help="repeat a run exactly (default: drawn and printed)"
+    )
     sub.add_argument(
         "--property",
         action="append",
@@ -188,7 +237,9 @@ def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) 
         metavar="NAME",
         help="check only this property; repeat it (default: every property)",
     )
-    sub.add_argument("--format", choices=("text", "json"), default="text")
+    sub.add_argument(
+        "--format", choices=("text", "json"), default="text", help="how to print the report"
+    )
     sub.set_defaults(command=run_contract)
 
 
@@ -216,14 +267,15 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_generate(args: argparse.Namespace) -> int:
     """`pluvo-codegen generate`."""
     from codegen.config import load_config
-    from codegen.generate import render_package, write_package
+    from codegen.generate import read_tree, render_package, write_package
     from codegen.sources import load_sources
+    from codegen.style import describe_changes
 
     config = load_config(args.config)
     files = render_package(config, load_sources(config))
-    changed = write_package(config, files)
-    state = "written" if changed else "already up to date"
-    print(f"{config.display(config.package_dir)}: {len(files)} files {state}")
+    before = read_tree(config.package_dir)
+    write_package(config, files)
+    print(f"{config.display(config.package_dir)}: {describe_changes(before, files)}")
     return EXIT_OK
 
 
@@ -355,22 +407,31 @@ def add_evolution_parsers(commands: Any, config_options: argparse.ArgumentParser
     """`pluvo-codegen pull` and `pluvo-codegen diff`: the schema over time."""
     pull = commands.add_parser(
         "pull",
+        parents=[config_options],
         help="introspect an endpoint and write its schema as sorted SDL",
         description="Introspect a GraphQL endpoint and print or write its schema as "
         "deterministic SDL: sorted, with descriptions and deprecations.",
         epilog=PULL_EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
-    pull.add_argument("--url", required=True, help="the GraphQL endpoint")
+    pull.add_argument("--url", required=True, help="the GraphQL endpoint (required)")
     auth = pull.add_mutually_exclusive_group()
-    auth.add_argument("--token", metavar="T", help="static bearer token")
-    auth.add_argument("--token-url", metavar="U", help="OAuth token URL (client credentials)")
-    pull.add_argument("--client-id", metavar="ID", help="OAuth client id, with --token-url")
-    pull.add_argument("--client-secret", metavar="S", help="OAuth client secret, with --token-url")
+    auth.add_argument("--token", metavar="T", help="static bearer token (default: none)")
+    auth.add_argument(
+        "--token-url", metavar="U", help="OAuth token URL, client credentials (default: none)"
+    )
+    pull.add_argument(
+        "--client-id", metavar="ID", help="OAuth client id, with --token-url (default: none)"
+    )
+    pull.add_argument(
+        "--client-secret", metavar="S", help="OAuth client secret, with --token-url (default: none)"
+    )
     pull.add_argument(
         "--out", type=Path, metavar="PATH", help="write the SDL here, atomically (default: stdout)"
     )
-    pull.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
+    pull.add_argument(
+        "--timeout", type=float, default=30.0, metavar="SECONDS", help="for each HTTP request"
+    )
     pull.set_defaults(command=run_pull)
 
     diff = commands.add_parser(
@@ -380,7 +441,7 @@ def add_evolution_parsers(commands: Any, config_options: argparse.ArgumentParser
         description="List every change from OLD to NEW (graphql-inspector's levels, types "
         "and paths) and name the operations in --queries that each change breaks.",
         epilog=DIFF_EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     diff.add_argument("old", metavar="OLD")
     diff.add_argument("new", metavar="NEW")
@@ -390,12 +451,19 @@ def add_evolution_parsers(commands: Any, config_options: argparse.ArgumentParser
         metavar="DIR",
         help="our operations (default: the configured queries_path)",
     )
-    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    diff.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="how to print the report",
+    )
     diff.add_argument(
         "--strict", action="store_true", help="exit 1 on any breaking change, used or not"
     )
-    diff.add_argument("--token", metavar="T", help="bearer token for a URL schema")
-    diff.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
+    diff.add_argument("--token", metavar="T", help="bearer token for a URL schema (default: none)")
+    diff.add_argument(
+        "--timeout", type=float, default=30.0, metavar="SECONDS", help="for a URL schema"
+    )
     diff.set_defaults(command=run_diff)
 
 
@@ -405,6 +473,10 @@ def run_pull(args: argparse.Namespace) -> int:
 
     if (args.client_id or args.client_secret) and not args.token_url:
         raise CodegenError("--client-id and --client-secret go with --token-url")
+    if args.config is not None:  # pull reads no setting, but a broken config is still exit 2
+        from codegen.config import load_config
+
+        load_config(args.config)
     credentials = Credentials(args.token, args.token_url, args.client_id, args.client_secret)
     sdl = pull_schema(args.url, credentials, args.timeout)
     if args.out is None:

@@ -20,7 +20,7 @@ per name: a config's own `[tool.ariadne-codegen.scalars.UUID]` replaces ours for
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +30,19 @@ __all__ = [
     "DEFAULT_PLUGINS",
     "DEFAULT_SCALARS",
     "DEFAULT_UNASYNC",
+    "GENERATOR",
+    "PINNED",
     "RUNTIME_FILES",
     "default_unasync",
     "runtime_path",
+    "tool_versions",
+    "version_text",
     "with_defaults",
 ]
+
+GENERATOR = "pluvo-codegen"
+# The tools that decide the bytes of a generated package: pinned exactly.
+PINNED = ("ariadne-codegen", "graphql-core", "ruff")
 
 # The runtime modules copied into every package (the base client comes separately).
 RUNTIME_FILES = ("auth.py", "bulk.py", "exceptions.py", "pagination.py", "retry.py", "scalars.py")
@@ -101,3 +109,45 @@ def default_unasync(section: Mapping[str, Any]) -> tuple[str, ...]:
     whose async code the rewrite was not written for.
     """
     return () if "base_client_file_path" in section else DEFAULT_UNASYNC
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def tool_versions() -> dict[str, str]:
+    """pluvo-codegen's version and the installed versions of the pinned tools."""
+    return {GENERATOR: _version(GENERATOR), **{name: _version(name) for name in PINNED}}
+
+
+def version_text() -> str:
+    """What `pluvo-codegen --version` prints: ours, then each pin, installed vs required.
+
+    A pin that the installed version does not match is flagged: the bytes of a
+    generated package then differ from what `check` expects.
+    """
+    versions = tool_versions()
+    lines = [f"{GENERATOR} {versions.pop(GENERATOR)}"]
+    required = _required_pins()
+    for name, installed in versions.items():
+        pin = required.get(name)
+        note = "" if pin is None or pin == installed else f" (pluvo-codegen pins {pin}!)"
+        lines.append(f"{name} {installed}{note}")
+    return "\n".join(lines) + "\n"
+
+
+def _required_pins() -> dict[str, str]:
+    """`name==version` requirements of the installed pluvo-codegen, by name."""
+    try:
+        requirements = metadata.requires(GENERATOR) or []
+    except metadata.PackageNotFoundError:
+        return {}
+    pins = {}
+    for requirement in requirements:
+        name, sep, version = requirement.partition("==")
+        if sep and ";" not in version:
+            pins[name.strip().lower()] = version.strip()
+    return pins

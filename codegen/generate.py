@@ -20,6 +20,7 @@ from typing import Any
 
 from codegen.config import Config
 from codegen.errors import CodegenError, GenerationError
+from codegen.manifest import MANIFEST_NAME, manifest_bytes
 from codegen.sources import Sources
 
 __all__ = ["Drift", "find_drift", "read_tree", "render_package", "write_package"]
@@ -54,8 +55,10 @@ def render_package(config: Config, sources: Sources) -> dict[str, bytes]:
                 raise
             except Exception as exc:
                 raise GenerationError(f"ariadne-codegen failed: {exc}") from exc
-        files = read_tree(Path(scratch) / config.package_dir.name)
-    return {**_EXTRA_FILES, **files}
+        files = {**_EXTRA_FILES, **read_tree(Path(scratch) / config.package_dir.name)}
+    # Last: it holds a sha256 of every other file (see codegen/manifest.py).
+    files[MANIFEST_NAME] = manifest_bytes(config, sources, files)
+    return files
 
 
 def _run_ariadne_codegen(config: Config, sources: Sources, scratch: Path) -> None:

@@ -1,0 +1,517 @@
+"""Other teams' repositories: `pluvo-codegen init` scaffolds one, `verify` checks a copy.
+
+`init [DIR]` writes the config table, the schema (bundled, or pulled with `--url`),
+the standard operations, a pre-commit config and a GitHub Actions workflow, then
+generates the client. Everything is prepared and generated in a scratch folder
+first; only when all of it worked are the files created, each with exclusive
+creation, so nothing that exists is ever overwritten (each clash is named, exit 2).
+
+`verify PACKAGE_DIR [--schema SOURCE]` checks a generated package against its
+manifest (see `codegen/manifest.py`) and, with `--schema`, its operations against
+another schema.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from codegen.config import DEFAULT_CONFIG_NAME
+from codegen.errors import CodegenError, Diagnostic, DocumentError
+from codegen.style import HelpFormatter, paint
+
+__all__ = [
+    "InitOptions",
+    "add_downstream_parsers",
+    "init_project",
+    "load_graphql_schema",
+    "run_init",
+    "run_verify",
+]
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+INIT_EXIT_CODES = """\
+exit codes:
+  0  the files were written and the client generated; `pluvo-codegen check` now exits 0
+  2  a file to write exists already (each clash is named; nothing is written), the
+     schema could not be pulled, or the operations do not fit the pulled schema
+"""
+
+VERIFY_EXIT_CODES = """\
+exit codes:
+  0  every file is as generated (and, with --schema, every operation validates)
+  1  a file was edited, added or removed, or an operation breaks against --schema;
+     each is named, with the reason
+  2  not a generated package (no manifest), or SOURCE cannot be read or fetched
+"""
+
+PACKAGE = "pluvo_client"
+SCHEMA_FILE = "schema/pluvo.graphql"
+QUERIES_DIR = "queries"
+TARGET_DIR = "generated"
+WORKFLOW_FILE = ".github/workflows/pluvo-codegen.yml"
+PRE_COMMIT_FILE = ".pre-commit-config.yaml"
+# What the check hook runs on: the inputs, the config, the package, and a new hook version.
+CHECK_FILES = rf"(\.(graphql|graphqls|gql|toml)$|^{TARGET_DIR}/|^\.pre-commit-config\.yaml$)"
+
+
+# ------------------------------------------------------------------------ the parsers
+
+
+def add_downstream_parsers(commands: Any, config_options: argparse.ArgumentParser) -> None:
+    """`pluvo-codegen init` and `pluvo-codegen verify`."""
+    init = commands.add_parser(
+        "init",
+        parents=[config_options],
+        help="scaffold a repository: config, schema, operations, hooks, CI; then generate",
+        description="Scaffold a repository that generates its own Pluvo client: the "
+        "[tool.ariadne-codegen] table, schema/pluvo.graphql, queries/ with the standard "
+        "operations, a .pre-commit-config.yaml and a GitHub Actions workflow; then "
+        "generate the client. Never overwrites a file.",
+        epilog=INIT_EXIT_CODES,
+        formatter_class=HelpFormatter,
+    )
+    init.add_argument(
+        "directory",
+        metavar="DIR",
+        nargs="?",
+        type=Path,
+        default=Path(),
+        help="the repository's folder, created if needed (default: the current folder)",
+    )
+    _add_source_options(
+        init, "--url", "pull the schema of this endpoint (default: the bundled schema)"
+    )
+    init.set_defaults(command=run_init)
+
+    verify = commands.add_parser(
+        "verify",
+        parents=[config_options],
+        help="check a generated package (a vendored copy) against its manifest and a schema",
+        description="Check that every file of a generated package is as generated (its "
+        "manifest holds a sha256 of each); with --schema, also validate the operations the "
+        "client embeds against that schema. Needs no config: it works on a copy anywhere.",
+        epilog=VERIFY_EXIT_CODES,
+        formatter_class=HelpFormatter,
+    )
+    verify.add_argument(
+        "package",
+        metavar="PACKAGE_DIR",
+        nargs="?",
+        type=Path,
+        help="the package folder, e.g. vendor/pluvo_client (default: the configured package)",
+    )
+    _add_source_options(
+        verify,
+        "--schema",
+        "also validate the embedded operations against this schema: an SDL or "
+        "introspection JSON file, a URL, or git:REV:PATH (default: files only)",
+    )
+    verify.set_defaults(command=run_verify)
+
+
+def _add_source_options(parser: argparse.ArgumentParser, flag: str, help_text: str) -> None:
+    parser.add_argument(flag, dest="source", metavar="URL" if flag == "--url" else "SOURCE",
+                        help=help_text)  # fmt: skip
+    auth = parser.add_mutually_exclusive_group()
+    auth.add_argument("--token", metavar="T", help="bearer token for a URL (default: none)")
+    auth.add_argument(
+        "--token-url",
+        metavar="U",
+        help="OAuth token URL, for client credentials (default: none)",
+    )
+    parser.add_argument(
+        "--client-id", metavar="ID", help="OAuth client id, with --token-url (default: none)"
+    )
+    parser.add_argument(
+        "--client-secret",
+        metavar="S",
+        help="OAuth client secret, with --token-url (default: none)",
+    )
+    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="for a URL")
+
+
+def _credentials(args: argparse.Namespace) -> Any:
+    from codegen.evolution import Credentials
+
+    if (args.client_id or args.client_secret) and not args.token_url:
+        raise CodegenError("--client-id and --client-secret go with --token-url")
+    if args.token_url and not (args.client_id and args.client_secret):
+        raise CodegenError("--token-url needs --client-id and --client-secret")
+    return Credentials(args.token, args.token_url, args.client_id, args.client_secret)
+
+
+# ------------------------------------------------------------------------------- init
+
+
+@dataclass(frozen=True)
+class InitOptions:
+    """What `init` writes where."""
+
+    directory: Path
+    config: Path | None = None  # default: DIRECTORY/pyproject.toml
+    url: str | None = None
+    credentials: Any = None
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class Created:
+    """One file `init` created, and a word on where it came from."""
+
+    path: str
+    note: str = ""
+
+
+def _scaffold_file(name: str) -> bytes:
+    return (resources.files("codegen.scaffold") / name).read_bytes()
+
+
+def _scaffold_queries() -> dict[str, bytes]:
+    folder = resources.files("codegen.scaffold") / "queries"
+    return {
+        entry.name: entry.read_bytes()
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".graphql")
+    }
+
+
+def _config_text(root: Path, config: Path) -> str:
+    def rel(path: str) -> str:
+        return Path(os.path.relpath(root / path, config.parent)).as_posix()
+
+    return (
+        "# The Pluvo client's generator (pluvo-codegen). Every other setting has a default:\n"
+        "# see `pluvo-codegen init --help` and the project's docs/downstream.md.\n"
+        "[tool.ariadne-codegen]\n"
+        f'schema_path = "{rel(SCHEMA_FILE)}"\n'
+        f'queries_path = "{rel(QUERIES_DIR)}"\n'
+        f'target_package_path = "{rel(TARGET_DIR)}"\n'
+        f'target_package_name = "{PACKAGE}"\n'
+    )
+
+
+def _config_args(root: Path, config: Path) -> list[str]:
+    """`--config PATH` for the hooks and the workflow, when the config is not the default."""
+    if config == root / DEFAULT_CONFIG_NAME:
+        return []
+    return ["--config", Path(os.path.relpath(config, root)).as_posix()]
+
+
+def _pre_commit_text(version: str, config_args: list[str]) -> str:
+    args = f"\n        args: [{', '.join(config_args)}]" if config_args else ""
+    return f"""\
+# pluvo-codegen: keep {TARGET_DIR}/{PACKAGE} exactly what the schema and operations produce.
+# The hooks install the same pluvo-codegen version that generated the client; after
+# upgrading it, run `pluvo-codegen generate` and commit the result.
+repos:
+  - repo: local
+    hooks:
+      - id: pluvo-codegen-check
+        name: pluvo-codegen check
+        entry: pluvo-codegen check
+        language: python
+        additional_dependencies: ["pluvo-codegen=={version}"]
+        pass_filenames: false
+        files: '{CHECK_FILES}'{args}
+      - id: pluvo-codegen-validate
+        name: pluvo-codegen validate
+        entry: pluvo-codegen validate
+        language: python
+        additional_dependencies: ["pluvo-codegen=={version}"]
+        pass_filenames: false
+        files: '\\.(graphql|graphqls|gql|toml)$'{args}
+"""
+
+
+def _workflow_text(version: str, config_args: list[str]) -> str:
+    extra = "".join(f" {a}" for a in config_args)
+    return f"""\
+# pluvo-codegen's drift check: {TARGET_DIR}/{PACKAGE} must be exactly what schema/ and
+# queries/ produce, and every file must be as generated.
+name: pluvo-codegen
+
+on:
+  pull_request:
+  push:
+    branches: [main]
+
+jobs:
+  drift:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: python -m pip install "pluvo-codegen=={version}"
+      - run: pluvo-codegen check{extra}
+      - run: pluvo-codegen verify {TARGET_DIR}/{PACKAGE}
+      # Does the client still fit the live API? Set the secrets and uncomment:
+      # - run: >-
+      #     pluvo-codegen verify {TARGET_DIR}/{PACKAGE}
+      #     --schema "$PLUVO_GRAPHQL_URL" --token "$PLUVO_TOKEN"
+      #   env:
+      #     PLUVO_GRAPHQL_URL: ${{{{ secrets.PLUVO_GRAPHQL_URL }}}}
+      #     PLUVO_TOKEN: ${{{{ secrets.PLUVO_TOKEN }}}}
+"""
+
+
+def init_project(options: InitOptions) -> list[Created]:
+    """Scaffold `options.directory` and generate its client; the files created, in order."""
+    from codegen.config import load_config
+    from codegen.generate import render_package
+    from codegen.defaults import tool_versions
+    from codegen.sources import load_sources
+
+    root = options.directory.absolute()
+    config = (options.config or root / DEFAULT_CONFIG_NAME).absolute()
+    if root != config.parent and root not in config.parents:
+        raise CodegenError(f"{options.config}: --config must be inside {options.directory}")
+    version = tool_versions()["pluvo-codegen"]
+    config_args = _config_args(root, config)
+    files: dict[str, bytes] = {
+        config.relative_to(root).as_posix(): _config_text(root, config).encode(),
+        PRE_COMMIT_FILE: _pre_commit_text(version, config_args).encode(),
+        WORKFLOW_FILE: _workflow_text(version, config_args).encode(),
+    }
+    notes = {SCHEMA_FILE: "the bundled schema"}
+    package_dir = f"{TARGET_DIR}/{PACKAGE}"
+    # The clashes first, so that nothing is fetched or written for nothing.
+    planned = [*files, SCHEMA_FILE, *(f"{QUERIES_DIR}/{q}" for q in _scaffold_queries())]
+    clashes = [p for p in [*planned, package_dir] if (root / p).exists() or (root / p).is_symlink()]
+    if clashes:
+        shown = [_shown(options.directory, p) for p in clashes]
+        raise DocumentError(
+            Diagnostic(s, 0, 0, "exists already; init never overwrites (nothing was written)")
+            for s in shown
+        )
+    if options.url is None:
+        files[SCHEMA_FILE] = _scaffold_file("pluvo.graphql")
+    else:
+        from codegen.evolution import pull_schema
+
+        files[SCHEMA_FILE] = pull_schema(options.url, options.credentials, options.timeout).encode()
+        notes[SCHEMA_FILE] = f"pulled from {options.url}"
+    for name, data in _scaffold_queries().items():
+        files[f"{QUERIES_DIR}/{name}"] = data
+
+    # Everything is written and generated in a scratch copy first.
+    with tempfile.TemporaryDirectory(prefix="pluvo-codegen-init-") as scratch:
+        staged = Path(scratch)
+        for name, data in files.items():
+            (staged / name).parent.mkdir(parents=True, exist_ok=True)
+            (staged / name).write_bytes(data)
+        staged_config = load_config(staged / config.relative_to(root))
+        package = render_package(staged_config, load_sources(staged_config))
+    created: list[Created] = []
+    try:
+        for name, data in files.items():
+            _create(root / name, data)
+            created.append(Created(name, notes.get(name, "")))
+        for name, data in package.items():
+            _create(root / package_dir / name, data)
+    except FileExistsError as exc:
+        raise CodegenError(f"{exc.filename}: appeared while init ran; not overwritten") from exc
+    except OSError as exc:
+        raise CodegenError(f"{exc.filename}: cannot write: {exc.strerror}") from exc
+    created.append(Created(package_dir + "/", f"{len(package)} files generated"))
+    return created
+
+
+def _create(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("xb") as file:  # exclusive: never overwrites
+        file.write(data)
+
+
+def _shown(directory: Path, name: str) -> str:
+    return (directory / name).as_posix() if directory != Path() else name
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """`pluvo-codegen init`."""
+    options = InitOptions(
+        directory=args.directory,
+        config=args.config,
+        url=args.source,
+        credentials=_credentials(args),
+        timeout=args.timeout,
+    )
+    if options.url is None and (args.token or args.token_url):
+        raise CodegenError("--token and --token-url go with --url")
+    for item in init_project(options):
+        note = paint(f" ({item.note})", "dim") if item.note else ""
+        print(f"{paint('created', 'green')} {_shown(args.directory, item.path)}{note}")
+    config = _shown(args.directory, (args.config or Path(DEFAULT_CONFIG_NAME)).as_posix())
+    where = "" if args.directory == Path() and args.config is None else f" --config {config}"
+    print(f"next: pluvo-codegen check{where}")
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------- verify
+
+
+def load_graphql_schema(
+    spec: str, *, root: Path, credentials: Any = None, timeout: float = 30.0
+) -> tuple[Any, bytes | None]:
+    """A graphql-core schema from SOURCE (as `diff` reads it), and its raw bytes if a file."""
+    import json
+
+    from graphql import GraphQLError, Source, build_client_schema, parse
+    from graphql.error import GraphQLSyntaxError
+
+    from codegen.evolution import fetch_introspection
+    from codegen.sources import _build_schema, diagnose
+
+    raw: bytes | None = None
+    if spec.startswith(("http://", "https://")):
+        data: Any = fetch_introspection(spec, credentials, timeout)
+    else:
+        if spec.startswith("git:"):
+            from codegen.evolution.load import _git_show
+
+            raw = _git_show(spec, root)
+        else:
+            try:
+                raw = Path(spec).read_bytes()
+            except FileNotFoundError:
+                raise DocumentError([Diagnostic(spec, 0, 0, "no such file (a schema)")]) from None
+            except OSError as exc:
+                raise DocumentError(
+                    [Diagnostic(spec, 0, 0, f"cannot read: {exc.strerror}")]
+                ) from exc
+        text = _decode(raw, spec)
+        if spec.endswith(".json") or text.lstrip().startswith("{"):
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                message = f"invalid JSON: {exc.msg}"
+                raise DocumentError([Diagnostic(spec, exc.lineno, exc.colno, message)]) from exc
+            data = data.get("data", data) if isinstance(data, dict) else data
+        else:
+            try:
+                document = parse(Source(text, spec))
+            except GraphQLSyntaxError as error:
+                raise DocumentError([diagnose(error)]) from error
+            problems: list[Diagnostic] = []
+            schema = _build_schema([document], problems)
+            if schema is None:
+                raise DocumentError(problems)
+            return schema, raw
+    try:
+        return build_client_schema(data), raw
+    except (GraphQLError, TypeError, KeyError, AttributeError) as exc:
+        raise CodegenError(f"{spec}: not an introspection result: {exc}") from exc
+
+
+def _decode(raw: bytes, shown: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded"
+        raise DocumentError([Diagnostic(shown, line, column, message)]) from exc
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """`pluvo-codegen verify`."""
+    from codegen.manifest import (
+        check_operations,
+        embedded_operations,
+        read_manifest,
+        verify_files,
+    )
+
+    if args.package is not None:
+        package, shown = args.package, args.package.as_posix()
+    else:
+        from codegen.config import load_config
+
+        config = load_config(args.config)
+        package, shown = config.package_dir, config.display(config.package_dir)
+    if args.source is None and (args.token or args.token_url):
+        raise CodegenError("--token and --token-url go with --schema")
+    credentials = _credentials(args)
+    manifest = read_manifest(package, shown)
+    # SOURCE is read before any verdict, so that an unreadable one is exit 2 alone.
+    loaded = None
+    if args.source is not None:
+        root = args.config.absolute().parent if args.config else Path.cwd()
+        loaded = load_graphql_schema(
+            args.source, root=root, credentials=credentials, timeout=args.timeout
+        )
+    failed = False
+    drift = verify_files(package, manifest)
+    for kind, names in (
+        ("edited", drift.edited),
+        ("added", drift.added),
+        ("missing", drift.missing),
+    ):
+        for name in names:
+            print(f"{paint(kind + ':', 'red')} {shown}/{name}")
+    if drift:
+        count = len(drift.edited) + len(drift.added) + len(drift.missing)
+        _fail(
+            f"{count} file(s) in {shown} are not as pluvo-codegen {manifest.version} "
+            "generated them; regenerate or re-copy the package instead of editing it"
+        )
+        failed = True
+    else:
+        files = len(manifest.files)
+        print(f"{shown}: {files} files as generated by pluvo-codegen {manifest.version}")
+    if loaded is not None:
+        schema, raw = loaded
+        operations = embedded_operations(package / manifest.client, f"{shown}/{manifest.client}")
+        broken = check_operations(operations, schema, args.source)
+        for breakage in broken:
+            print(paint(str(breakage.diagnostic), "red"))
+        broken_names = sorted({b.operation for b in broken})
+        if broken:
+            listed = ", ".join(broken_names)
+            _fail(f"{len(broken_names)} of {len(operations)} operations break: {listed}")
+            failed = True
+        else:
+            print(f"{shown}: all {len(operations)} operations are valid against {args.source}")
+        print(_schema_note(manifest.schema, schema, raw, args.source, bool(broken)))
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _schema_note(
+    generated_from: Mapping[str, str], schema: Any, raw: bytes | None, source: str, broken: bool
+) -> str:
+    """Whether SOURCE is the schema the copy was generated from (compared by sha256)."""
+    from graphql import lexicographic_sort_schema, print_schema
+
+    if len(generated_from) != 1:
+        return (
+            f"note: the copy was generated from {len(generated_from)} schema files; "
+            f"whether {source} is the same schema cannot be told"
+        )
+    ((original, digest),) = generated_from.items()
+    canonical = (print_schema(lexicographic_sort_schema(schema)) + "\n").encode()
+    candidates = {hashlib.sha256(canonical).hexdigest()}
+    if raw is not None:
+        candidates.add(hashlib.sha256(raw).hexdigest())
+    if digest in candidates:
+        return f"{source} is the schema this copy was generated from ({original})"
+    verdict = "" if broken else ", but the copy is still compatible with it"
+    return paint(
+        f"note: {source} differs from the schema this copy was generated from "
+        f"({original}){verdict}",
+        "yellow",
+    )
+
+
+def _fail(message: str) -> None:
+    print(f"{paint('pluvo-codegen:', 'red', stream=sys.stderr)} {message}", file=sys.stderr)
