@@ -112,18 +112,20 @@ def contract(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def drift(session: nox.Session) -> None:
-    """CI for pull requests: `check`, then diff the base branch's schema against ours."""
+    """CI for pull requests: check, validate and diff against the base; summary always written.
+
+    Every step runs even when an earlier one fails, the Markdown summary (the steps, the
+    operations that no longer validate, the schema changes and what each breaks) goes to
+    $GITHUB_STEP_SUMMARY (else a file in the session's tmp folder), then the job fails
+    if any step failed. Arguments after `--` go to `diff` (`--strict`).
+    """
     install(session)
-    session.run("pluvo-codegen", "check")
-    schema = str(PYPROJECT["tool"]["ariadne-codegen"]["schema_path"])
     base = os.environ.get("PLUVO_BASE_REF") or _default_base_ref()
-    diff = ["pluvo-codegen", "diff", f"git:{base}:{schema}", schema]
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:  # in GitHub Actions: the markdown report goes to the job summary
-        with Path(summary).open("a", encoding="utf-8") as file:
-            markdown = [*diff, "--format", "markdown"]
-            session.run(*markdown, stdout=file, stderr=None, success_codes=[0, 1])
-    session.run(*diff, *session.posargs)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY") or str(
+        Path(session.create_tmp()) / "drift-summary.md"
+    )
+    job = ["python", "-m", "codegen.drift", "--base", base, "--summary", summary]
+    session.run(*job, "--", *session.posargs)
 
 
 def _default_base_ref() -> str:

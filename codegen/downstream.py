@@ -269,8 +269,8 @@ jobs:
 def init_project(options: InitOptions) -> list[Created]:
     """Scaffold `options.directory` and generate its client; the files created, in order."""
     from codegen.config import load_config
-    from codegen.generate import render_package
     from codegen.defaults import tool_versions
+    from codegen.generate import render_package
     from codegen.sources import load_sources
 
     root = options.directory.absolute()
@@ -290,11 +290,14 @@ def init_project(options: InitOptions) -> list[Created]:
     planned = [*files, SCHEMA_FILE, *(f"{QUERIES_DIR}/{q}" for q in _scaffold_queries())]
     clashes = [p for p in [*planned, package_dir] if (root / p).exists() or (root / p).is_symlink()]
     if clashes:
-        shown = [_shown(options.directory, p) for p in clashes]
-        raise DocumentError(
-            Diagnostic(s, 0, 0, "exists already; init never overwrites (nothing was written)")
-            for s in shown
-        )
+        config_name = config.relative_to(root).as_posix()
+        problems = []
+        for name in clashes:
+            message = "exists already; init never overwrites (nothing was written)"
+            if name == config_name:
+                message += "; to keep it, write the table elsewhere: --config pluvo-codegen.toml"
+            problems.append(Diagnostic(_shown(options.directory, name), 0, 0, message))
+        raise DocumentError(problems)
     if options.url is None:
         files[SCHEMA_FILE] = _scaffold_file("pluvo.graphql")
     else:
@@ -352,8 +355,8 @@ def run_init(args: argparse.Namespace) -> int:
     for item in init_project(options):
         note = paint(f" ({item.note})", "dim") if item.note else ""
         print(f"{paint('created', 'green')} {_shown(args.directory, item.path)}{note}")
-    config = _shown(args.directory, (args.config or Path(DEFAULT_CONFIG_NAME)).as_posix())
-    where = "" if args.directory == Path() and args.config is None else f" --config {config}"
+    config = args.config.as_posix() if args.config else _shown(args.directory, DEFAULT_CONFIG_NAME)
+    where = "" if config == DEFAULT_CONFIG_NAME else f" --config {config}"
     print(f"next: pluvo-codegen check{where}")
     return EXIT_OK
 

@@ -40,6 +40,7 @@ __all__ = [
     "GRAPHQL_SUFFIXES",
     "Sources",
     "find_graphql_files",
+    "find_iterator_clashes",
     "find_module_name_clashes",
     "load_sources",
     "reserved_module_names",
@@ -134,6 +135,15 @@ def find_module_name_clashes(
     return errors
 
 
+def find_iterator_clashes(config: Config, document: DocumentNode) -> list[GraphQLError]:
+    """Two Relay operations whose `iter_<name>` methods would be one (with our plugin)."""
+    if "codegen.plugins.pagination.PaginationPlugin" not in config.section.get("plugins", []):
+        return []
+    from codegen.plugins.pagination import find_iterator_clashes as clashes
+
+    return clashes([d for d in document.definitions if isinstance(d, OperationDefinitionNode)])
+
+
 def find_graphql_files(path: Path) -> list[Path]:
     """List the GraphQL files at `path`: the file itself, or a folder's, sorted."""
     if path.is_dir():
@@ -159,6 +169,7 @@ def load_sources(config: Config) -> Sources:
         diagnose(error)
         for error in find_module_name_clashes(operations, reserved_module_names(config))
     )
+    problems.extend(diagnose(error) for error in find_iterator_clashes(config, operations))
     if problems:
         raise DocumentError(problems)
     return Sources(

@@ -33,12 +33,13 @@ from ariadne_codegen.utils import str_to_snake_case
 from graphql import (
     ExecutableDefinitionNode,
     FieldNode,
+    GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
     SelectionSetNode,
 )
 
-__all__ = ["PaginationPlugin", "find_relay_connection"]
+__all__ = ["PaginationPlugin", "find_iterator_clashes", "find_relay_connection"]
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,37 @@ def find_relay_connection(operation: OperationDefinitionNode) -> RelayOperation 
         field=str_to_snake_case(key),
         node_class=f"{name}{_pascal(key)}EdgesNode",
     )
+
+
+def find_iterator_clashes(operations: list[OperationDefinitionNode]) -> list[GraphQLError]:
+    """Relay operations that would get the same iterator (`ListX` and `GetX`: `iter_x`).
+
+    The plugin would write two methods of one name, and the second would silently
+    replace the first. An iterator named like an operation's own method (an operation
+    `IterX`) clashes too. Each error points at both operations.
+    """
+    methods = {str_to_snake_case(op.name.value): op for op in operations if op.name is not None}
+    seen: dict[str, OperationDefinitionNode] = {}
+    errors = []
+    for operation in operations:
+        found = find_relay_connection(operation)
+        if found is None or operation.name is None:
+            continue
+        other = seen.setdefault(found.iterator, operation)
+        if other is operation:
+            other = methods.get(found.iterator, operation)
+            clash = "the method of operation"
+        else:
+            clash = "the iterator of operation"
+        if other is not operation and other.name is not None:
+            errors.append(
+                GraphQLError(
+                    f"Operation '{operation.name.value}' would get the iterator "
+                    f"{found.iterator}(), {clash} '{other.name.value}' too; rename one of them.",
+                    [operation.name, other.name],
+                )
+            )
+    return errors
 
 
 # ------------------------------------------------------------------ the page model
