@@ -1,0 +1,131 @@
+"""`pluvo-codegen init [DIR]`: scaffold, generate, never overwrite."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from evolution.fake_endpoint import run_endpoint
+
+from codegen.downstream import CHECK_FILES
+
+from .conftest import REPO, run, tree
+
+EXPECTED = [
+    ".github/workflows/pluvo-codegen.yml",
+    ".pre-commit-config.yaml",
+    "pyproject.toml",
+    "queries/generate_certificate.graphql",
+    "queries/list_certificates.graphql",
+    "queries/list_certificates_backward.graphql",
+    "queries/portfolio_items.graphql",
+    "schema/pluvo.graphql",
+]
+
+
+def test_init_in_an_empty_folder_then_check_exits_0(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run("init") == 0
+    out = capsys.readouterr().out
+    files = tree(tmp_path)
+    assert sorted(n for n in files if not n.startswith("generated/")) == EXPECTED
+    assert files["schema/pluvo.graphql"] == (REPO / "schema/pluvo.graphql").read_bytes()
+    for name in EXPECTED:
+        assert f"created {name}" in out
+    assert "next: pluvo-codegen check\n" in out
+    assert run("check") == 0
+    assert run("verify", "generated/pluvo_client") == 0
+    # The same package as this repository's own, from the four paths alone.
+    generated = {n.removeprefix("generated/"): b for n, b in files.items() if "generated/" in n}
+    assert generated == tree(REPO / "generated")
+
+
+def test_init_names_every_clash_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'theirs'\n", encoding="utf-8")
+    (tmp_path / "queries").mkdir()
+    (tmp_path / "queries" / "list_certificates.graphql").write_text("# mine\n", encoding="utf-8")
+    before = tree(tmp_path)
+    assert run("init", str(tmp_path)) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path}/pyproject.toml: exists already" in err
+    assert "--config pluvo-codegen.toml" in err
+    assert f"{tmp_path}/queries/list_certificates.graphql: exists already" in err
+    assert "2 problems found" in err
+    assert tree(tmp_path) == before
+
+
+def test_init_with_its_own_config_file_beside_an_existing_pyproject(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'theirs'\n", encoding="utf-8")
+    config = tmp_path / "pluvo-codegen.toml"
+    assert run("init", str(tmp_path), "--config", str(config)) == 0
+    assert f"next: pluvo-codegen check --config {config}" in capsys.readouterr().out
+    assert (tmp_path / "pyproject.toml").read_text(
+        encoding="utf-8"
+    ) == "[project]\nname = 'theirs'\n"
+    assert run("check", "--config", str(config)) == 0
+    hooks = (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    workflow = (tmp_path / ".github/workflows/pluvo-codegen.yml").read_text(encoding="utf-8")
+    assert "args: [--config, pluvo-codegen.toml]" in hooks
+    assert "pluvo-codegen check --config pluvo-codegen.toml" in workflow
+
+
+def test_init_refuses_a_config_outside_its_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("init", str(tmp_path / "repo"), "--config", str(tmp_path / "x.toml")) == 2
+    assert "--config must be inside" in capsys.readouterr().err
+    assert not (tmp_path / "repo").exists()
+
+
+def test_init_pulls_the_schema_with_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with run_endpoint("ok") as url:
+        assert run("init", str(tmp_path), "--url", url, "--token", "t") == 0
+    assert f"schema/pluvo.graphql (pulled from {url})" in capsys.readouterr().out
+    # Pulled in the canonical form, which is the committed form.
+    assert (tmp_path / "schema/pluvo.graphql").read_bytes() == (
+        REPO / "schema/pluvo.graphql"
+    ).read_bytes()
+    assert run("check", "--config", str(tmp_path / "pyproject.toml")) == 0
+
+
+def test_init_writes_nothing_when_the_pull_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with run_endpoint("unauthorised") as url:
+        assert run("init", str(tmp_path / "repo"), "--url", url, "--token", "wrong") == 2
+    assert "401" in capsys.readouterr().err
+    assert not (tmp_path / "repo").exists()
+
+
+def test_init_writes_nothing_when_the_operations_do_not_fit_the_pulled_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import codegen.evolution
+
+    text = (REPO / "schema/pluvo.graphql").read_text(encoding="utf-8")
+    monkeypatch.setattr(
+        codegen.evolution, "pull_schema", lambda *_: text.replace("  title: String\n", "", 1)
+    )
+    assert run("init", str(tmp_path / "repo"), "--url", "http://127.0.0.1:9/graphql/") == 2
+    assert "Cannot query field 'title'" in capsys.readouterr().err
+    assert not (tmp_path / "repo").exists()
+
+
+def test_the_scaffolded_check_hook_runs_on_inputs_package_and_its_own_version() -> None:
+    pattern = re.compile(CHECK_FILES)
+    for path in (
+        "schema/pluvo.graphql",
+        "queries/a.graphql",
+        "pyproject.toml",
+        "generated/pluvo_client/client.py",
+        ".pre-commit-config.yaml",
+    ):
+        assert pattern.search(path), path
+    assert not pattern.search("src/app.py")
