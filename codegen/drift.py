@@ -58,14 +58,24 @@ def run_drift(
     loaded = load_config(config)
     schema = loaded.display(loaded.schema_path)
     options = ["--config", str(loaded.file)]
-    return [
-        _run("check", ["check", *options]),
-        _run("validate", ["validate", *options]),
-        _run(
-            "diff",
-            ["diff", f"git:{base}:{schema}", schema, "--format", "markdown", *diff_args, *options],
-        ),
-    ]
+    # From the config's folder, where the schema's relative path (and git's) start.
+    with contextlib.chdir(loaded.root):
+        return [
+            _run("check", ["check", *options]),
+            _run("validate", ["validate", *options]),
+            _run(
+                "diff",
+                [
+                    "diff",
+                    f"git:{base}:{schema}",
+                    schema,
+                    "--format",
+                    "markdown",
+                    *diff_args,
+                    *options,
+                ],
+            ),
+        ]
 
 
 def _fenced(text: str) -> str:

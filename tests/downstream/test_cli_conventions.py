@@ -1,0 +1,225 @@
+"""Everyday conventions: --help, --version, --config everywhere, colour, generate's count."""
+
+from __future__ import annotations
+
+import argparse
+import collections.abc
+import io
+import re
+import subprocess
+import sys
+import typing
+from importlib import metadata
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+
+from codegen.cli import build_parser
+from codegen.style import color_enabled, describe_changes
+from conftest import Project
+
+from .conftest import REPO, run
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _commands() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(commands.choices)
+
+
+def test_every_command_help_lists_its_own_exit_codes() -> None:
+    for name, sub in _commands().items():
+        text = sub.format_help()
+        assert "exit codes" in text, name
+        codes = re.findall(r"^  ([0-9])  ", text.split("exit codes", 1)[1], re.MULTILINE)
+        assert codes and codes[0] == "0", name
+    helps = {name: sub.format_help() for name, sub in _commands().items()}
+    # validate and generate cannot find drift: their help does not offer exit 1.
+    for name in ("validate", "generate", "init", "pull"):
+        assert not re.search(r"^  1  ", helps[name], re.MULTILINE), name
+    for name in ("check", "verify", "diff", "contract"):
+        assert re.search(r"^  1  ", helps[name], re.MULTILINE), name
+
+
+def test_every_option_of_every_command_has_help_with_its_default() -> None:
+    missing = []
+    for name, sub in _commands().items():
+        formatter = sub._get_formatter()
+        for action in sub._actions:
+            if not action.option_strings or action.dest == "help":
+                continue
+            text = formatter._expand_help(action) if action.help else ""
+            if not text or ("default" not in text and not action.required):
+                missing.append(f"{name} {action.option_strings[0]}: {text!r}")
+    assert not missing, "\n".join(missing)
+
+
+def test_every_command_takes_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    positional = {"diff": ["a", "b"], "pull": ["--url", "http://127.0.0.1:9/"]}
+    for name, sub in _commands().items():
+        args = sub.parse_args([*positional.get(name, []), "--config", "x.toml"])
+        assert args.config == Path("x.toml"), name
+    # pull used to refuse it; now a broken config is exit 2 before any request.
+    assert run("pull", "--url", "http://127.0.0.1:9/", "--config", str(tmp_path / "no.toml")) == 2
+    assert "no such config file" in capsys.readouterr().err
+
+
+def test_version_prints_ours_and_the_pinned_tools(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run("--version")
+    assert exit_info.value.code == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        f"{name} {metadata.version(name)}"
+        for name in ("pluvo-codegen", "ariadne-codegen", "graphql-core", "ruff")
+    ]
+    requirements = metadata.requires("pluvo-codegen") or []
+    for name, version in zip(lines[1:], ("ariadne-codegen", "graphql-core", "ruff"), strict=True):
+        assert f"{version}=={name.split()[1]}" in requirements
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("mode", "environ", "tty", "expected"),
+    [
+        ("auto", {}, True, True),
+        ("auto", {}, False, False),
+        ("auto", {"NO_COLOR": "1"}, True, False),
+        ("auto", {"NO_COLOR": ""}, True, True),  # empty means unset, as no-color.org says
+        ("auto", {"TERM": "dumb"}, True, False),
+        ("always", {"NO_COLOR": "1"}, False, True),
+        ("never", {}, True, False),
+    ],
+)
+def test_colour_follows_the_terminal_no_color_and_the_flag(
+    mode: str, environ: dict[str, str], tty: bool, expected: bool
+) -> None:
+    stream = _Terminal() if tty else io.StringIO()
+    assert color_enabled(stream, mode, environ) is expected
+
+
+def test_color_always_and_never_on_the_command_line(
+    vendored: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (vendored / "extra.py").write_text("", encoding="utf-8")
+    assert run("verify", str(vendored), "--color", "always") == 1
+    coloured = capsys.readouterr()
+    assert ANSI.search(coloured.out) and ANSI.search(coloured.err)
+    assert run("verify", str(vendored)) == 1  # piped: no colour
+    plain = capsys.readouterr()
+    assert not ANSI.search(plain.out + plain.err)
+    assert ANSI.sub("", coloured.out) == plain.out
+
+
+def test_no_color_in_a_real_terminal(vendored: Path) -> None:
+    """A pseudo-terminal: colour by default, none with NO_COLOR."""
+    import os
+    import pty
+
+    def read(env: dict[str, str]) -> str:
+        leader, follower = pty.openpty()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "codegen", "verify", str(vendored)],
+            stdout=follower,
+            stderr=follower,
+            env={**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm", **env},
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=30)
+        os.close(leader)
+        return b"".join(chunks).decode()
+
+    (vendored / "extra.py").write_text("", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    assert ANSI.search(read({**env}))
+    assert not ANSI.search(read({"NO_COLOR": "1"}))
+
+
+def test_generate_counts_the_files_it_changed(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert project.run("generate") == 0
+    assert "up to date, nothing written (18 files)" in capsys.readouterr().out
+    query = project.root / "queries" / "portfolio_items.graphql"
+    query.write_text(query.read_text(encoding="utf-8").replace("title", "title\n    id", 1))
+    assert project.run("generate") == 0
+    # The operation's module, both clients and the manifest.
+    assert "4 files changed (4 updated; 18 files in all)" in capsys.readouterr().out
+
+
+def test_describe_changes_counts_added_updated_and_removed() -> None:
+    before = {"a": b"1", "b": b"2", "c": b"3"}
+    after = {"a": b"1", "b": b"x", "d": b"4"}
+    assert (
+        describe_changes(before, after)
+        == "3 files changed (1 added, 1 updated, 1 removed; 3 files in all)"
+    )
+
+
+def test_uuid_arguments_are_annotated_as_accepting_strings() -> None:
+    from pluvo_client import AsyncClient, Client
+
+    for client in (Client, AsyncClient):
+        hints = typing.get_type_hints(client.portfolio_items)
+        assert {UUID, str} <= set(typing.get_args(hints["user_id"]))
+        hints = typing.get_type_hints(client.generate_certificate)
+        assert hints["id"] == UUID | str
+        assert hints["user_ids"] == collections.abc.Sequence[UUID | str]
+        hints = typing.get_type_hints(client.issue_certificate)
+        assert hints["user_ids"] == collections.abc.Iterable[UUID | str]
+
+
+def test_strings_and_uuids_for_one_user_are_issued_once() -> None:
+    from pluvo_client.bulk import make_batches
+    from pluvo_client.scalars import serialize_uuid
+
+    user = UUID("12345678-1234-5678-1234-567812345678")
+    assert make_batches([str(user), user, str(user).upper()], 10) == [[user]]
+    with pytest.raises(ValueError):
+        make_batches(["not-a-uuid"], 10)
+    assert serialize_uuid((user, str(user).upper())) == [str(user), str(user)]
+
+
+def test_two_relay_operations_with_one_iterator_name_are_refused_naming_both_files(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listing = (project.root / "queries" / "list_certificates.graphql").read_text(encoding="utf-8")
+    project.write(
+        "queries/get_certificates.graphql", listing.replace("ListCertificates", "GetCertificates")
+    )
+    before = project.snapshot()
+    assert project.run("validate") == 2
+    err = capsys.readouterr().err
+    (line,) = [line for line in err.splitlines() if "iter_certificates()" in line]
+    assert line.startswith("queries/list_certificates.graphql:2:7: ")
+    assert line.endswith("(see also queries/get_certificates.graphql:2:7)")
+    assert project.run("generate") == 2
+    assert project.snapshot() == before
+
+
+def test_an_iterator_named_like_another_operations_method_is_refused(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write(
+        "queries/iter_certificates.graphql", "query IterCertificates { certificates { count } }\n"
+    )
+    assert project.run("validate") == 2
+    err = capsys.readouterr().err
+    assert "the method of operation 'IterCertificates'" in err
+    assert "queries/iter_certificates.graphql:1:7" in err
