@@ -84,7 +84,7 @@ def test_generate_then_check_is_clean_and_a_second_generate_writes_nothing(
     assert project.run("check") == 0
     stamp = (project.package / "client.py").stat().st_mtime_ns
     assert project.run("generate") == 0
-    assert "already up to date" in capsys.readouterr().out
+    assert "up to date, nothing written" in capsys.readouterr().out
     assert (project.package / "client.py").stat().st_mtime_ns == stamp
 
 

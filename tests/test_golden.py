@@ -32,6 +32,12 @@ target_package_path = "out"
 target_package_name = "golden_client"
 include_comments = "stable"
 multipart_uploads = false
+# ariadne-codegen's own defaults where pluvo-codegen's differ (codegen/defaults.py):
+# these cases test the generator without our plugins and client names.
+plugins = []
+client_name = "Client"
+client_file_name = "client"
+defer_model_build = false
 base_client_name = "AsyncBaseClient"
 base_client_file_path = "runtime/async_base_client.py"
 files_to_include = [

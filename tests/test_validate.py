@@ -38,7 +38,7 @@ def test_an_sdl_error_is_located_in_the_schema(
 ) -> None:
     schema = project.root / "schema/pluvo.graphql"
     schema.write_text(schema.read_text().replace("name: String\n", "name: Strin\n", 1))
-    assert_rejected(project, capsys, "schema/pluvo.graphql:39:9: Unknown type 'Strin'.")
+    assert_rejected(project, capsys, "schema/pluvo.graphql:8:9: Unknown type 'Strin'.")
 
 
 def test_a_schema_syntax_error_is_located(
@@ -46,7 +46,7 @@ def test_a_schema_syntax_error_is_located(
 ) -> None:
     schema = project.root / "schema/pluvo.graphql"
     schema.write_text(schema.read_text().replace("type User {", "type User {{", 1))
-    assert_rejected(project, capsys, "schema/pluvo.graphql:52:12: Syntax Error")
+    assert_rejected(project, capsys, "schema/pluvo.graphql:69:12: Syntax Error")
 
 
 def test_an_operation_syntax_error_is_located(
@@ -239,7 +239,8 @@ def test_help_documents_the_exit_codes() -> None:
         text=True,
         check=True,
     )
-    assert "0  ok" in result.stdout and "1  drift found" in result.stdout
+    assert "0  the package is exactly what generate would write" in result.stdout
+    assert "1  drift: a file is stale, missing or extra" in result.stdout
     assert "2  invalid input or usage" in result.stdout
 
 

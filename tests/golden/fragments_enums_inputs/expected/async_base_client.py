@@ -209,7 +209,7 @@ class AsyncBaseClient:
     async def _issue_in_batches(
         self,
         send: Callable[[list[UUID]], Awaitable[BatchOutcome]],
-        ids: Iterable[UUID],
+        ids: Iterable[UUID | str],
         batch_size: int,
         on_progress: Callable[[BulkProgress], object] | None,
     ) -> IssueResult:

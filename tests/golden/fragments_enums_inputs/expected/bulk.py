@@ -70,11 +70,15 @@ class BulkIssueError(GraphQLClientError):
         )
 
 
-def make_batches(ids: Iterable[UUID], batch_size: int) -> list[list[UUID]]:
-    """Distinct ids in first-seen order, in batches of at most `batch_size`."""
+def make_batches(ids: Iterable[UUID | str], batch_size: int) -> list[list[UUID]]:
+    """Distinct ids in first-seen order, in batches of at most `batch_size`.
+
+    A string is read as a UUID first (a `ValueError` before anything is sent if it
+    is not one), so that `"..."` and `UUID("...")` count as the same id.
+    """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-    distinct = list(dict.fromkeys(ids))
+    distinct = list(dict.fromkeys(UUID(i) if isinstance(i, str) else i for i in ids))
     return [distinct[i : i + batch_size] for i in range(0, len(distinct), batch_size)]
 
 

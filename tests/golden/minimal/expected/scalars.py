@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -90,10 +91,10 @@ def serialize_uuid(value: Any) -> Any:
     """
     if _passes_through(value):
         return value
-    if isinstance(value, list | tuple):
-        return [serialize_uuid(item) for item in value]
     if isinstance(value, str):
         return str(parse_uuid(value))
+    if isinstance(value, Sequence):  # a list or a tuple, as the annotations allow
+        return [serialize_uuid(item) for item in value]
     if not isinstance(value, UUID):
         raise TypeError(f"expected a UUID, got {value!r}")
     return str(value)
