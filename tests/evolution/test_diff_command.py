@@ -64,7 +64,7 @@ def test_json_lists_each_change_with_its_level_path_type_message_and_breaks(
         "path": "Certificate.title",
         "type": "FIELD_REMOVED",
         "message": "Field 'title' was removed from object type 'Certificate'.",
-        "location": f"{evolution.schema}:40:3",
+        "location": f"{evolution.schema}:9:3",
         "breaks": [
             {"operation": "ListCertificates", "location": "queries/list_certificates.graphql:9:9"},
             {
@@ -79,15 +79,15 @@ def test_json_lists_each_change_with_its_level_path_type_message_and_breaks(
         "Certificate.code",
         [],
     )
-    assert added["location"] == f"{new}:40:3"
+    assert added["location"] == f"{new}:9:3"
 
 
 def test_markdown_puts_breaking_changes_first_with_the_operations_they_break(
     evolution: Evolution, capsys: pytest.CaptureFixture[str]
 ) -> None:
     new = evolution.edit_schema(
-        "  certificates(first: Int, after: String, last: Int, before: String)",
-        "  certificates(first: Int, after: String, last: Int, before: String, tag: String)",
+        "  certificates(after: String, before: String, first: Int, last: Int)",
+        "  certificates(after: String, before: String, first: Int, last: Int, tag: String)",
     )
     new.write_text(new.read_text(encoding="utf-8").replace(TITLE, "  code: String\n"), "utf-8")
     assert evolution.diff(str(evolution.schema), str(new), "--format", "markdown") == 1
