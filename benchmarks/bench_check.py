@@ -210,6 +210,30 @@ def find_executables() -> tuple[Path, Path]:
     return found[0], found[1]
 
 
+def ariadne_defaults() -> dict[str, Any]:
+    """ariadne-codegen's own defaults, spelled out for the GitHub case.
+
+    A config that leaves them out would get pluvo-codegen's (codegen/defaults.py):
+    our plugins, runtime modules and sync twins, which a bare run does not write.
+    """
+    from ariadne_codegen.client_generators.constants import (
+        DEFAULT_ASYNC_BASE_CLIENT_NAME,
+        DEFAULT_ASYNC_BASE_CLIENT_PATH,
+    )
+
+    return {
+        "base_client_name": DEFAULT_ASYNC_BASE_CLIENT_NAME,
+        "base_client_file_path": DEFAULT_ASYNC_BASE_CLIENT_PATH.as_posix(),
+        "client_name": "Client",
+        "client_file_name": "client",
+        "multipart_uploads": True,
+        "defer_model_build": False,
+        "include_comments": "stable",
+        "files_to_include": [],
+        "plugins": [],
+    }
+
+
 def build_cases(github_schema: Path) -> dict[str, Case | str]:
     """Each case, or why it is skipped."""
     with (REPO_ROOT / "pyproject.toml").open("rb") as file:
@@ -226,6 +250,7 @@ def build_cases(github_schema: Path) -> dict[str, Case | str]:
                 "queries_path": GITHUB_QUERIES.as_posix(),
                 "target_package_path": ".",
                 "target_package_name": "github_client",
+                **ariadne_defaults(),
             },
             GITHUB_TARGET_RATIO,
         )
@@ -349,13 +374,15 @@ def run(command: Sequence[str], cwd: Path) -> tuple[float, float]:
 
 
 def same_files(left: Path, right: Path) -> bool:
-    """Whether two folders hold the same files, ignoring caches and `py.typed`."""
+    """Whether two folders hold the same files, ignoring caches, `py.typed` and our manifest."""
 
     def tree(root: Path) -> dict[str, bytes]:
         return {
             path.relative_to(root).as_posix(): path.read_bytes()
             for path in sorted(root.rglob("*"))
-            if path.is_file() and "__pycache__" not in path.parts and path.name != "py.typed"
+            if path.is_file()
+            and "__pycache__" not in path.parts
+            and path.name not in ("py.typed", "pluvo-codegen.json")
         }
 
     return tree(left) == tree(right)

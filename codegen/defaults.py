@@ -14,7 +14,8 @@ package through `importlib.resources`, not from paths relative to the config. A 
 that a config sets is kept as it is: a config that lists its own `plugins` or
 `files_to_include` gets exactly those (list ours too to keep them). Scalars merge
 per name: a config's own `[tool.ariadne-codegen.scalars.UUID]` replaces ours for
-`UUID` only.
+`UUID` only; ours are added only while a `scalars.py` is among `files_to_include`,
+since their functions live there.
 """
 
 from __future__ import annotations
@@ -94,7 +95,9 @@ def with_defaults(section: Mapping[str, Any]) -> dict[str, Any]:
     if "plugins" not in section:
         merged["plugins"] = list(DEFAULT_PLUGINS)
     own_scalars = section.get("scalars")
-    if own_scalars is None or isinstance(own_scalars, Mapping):
+    # Our scalar functions live in the runtime's scalars.py: without it, no defaults.
+    has_ours = any(Path(str(p)).name == "scalars.py" for p in merged["files_to_include"])
+    if has_ours and (own_scalars is None or isinstance(own_scalars, Mapping)):
         merged["scalars"] = {
             **{name: dict(data) for name, data in DEFAULT_SCALARS.items()},
             **(own_scalars or {}),

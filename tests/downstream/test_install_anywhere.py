@@ -126,3 +126,11 @@ def test_scaffold_copies_are_byte_identical_to_the_repository_inputs() -> None:
     assert tree(scaffold / "queries") == tree(REPO / "queries"), (
         "rm codegen/scaffold/queries/*.graphql && cp queries/*.graphql codegen/scaffold/queries/"
     )
+
+
+def test_our_scalars_are_defaults_only_with_our_scalars_module() -> None:
+    assert "scalars" not in with_defaults({"files_to_include": []})
+    own = {"URI": {"type": "str"}}
+    assert with_defaults({"files_to_include": ["x.py"], "scalars": own})["scalars"] == own
+    kept = with_defaults({"files_to_include": ["lib/scalars.py"]})["scalars"]
+    assert set(kept) == {"UUID", "DateTime"}
