@@ -45,13 +45,13 @@ def test_a_config_keeps_what_it_sets_and_scalars_merge_per_name() -> None:
     section = with_defaults(
         {
             "plugins": ["my.Plugin"],
-            "files_to_include": ["mine.py"],
+            "files_to_include": ["mine.py", "vendor/scalars.py"],
             "client_name": "Api",
             "scalars": {"UUID": {"type": "str"}},
         }
     )
     assert section["plugins"] == ["my.Plugin"]
-    assert section["files_to_include"] == ["mine.py"]
+    assert section["files_to_include"] == ["mine.py", "vendor/scalars.py"]
     assert section["client_name"] == "Api"
     assert section["scalars"]["UUID"] == {"type": "str"}
     assert section["scalars"]["DateTime"]["type"] == "datetime.datetime"
