@@ -116,13 +116,15 @@ def drift(session: nox.Session) -> None:
 
     Every step runs even when an earlier one fails, the Markdown summary (the steps, the
     operations that no longer validate, the schema changes and what each breaks) goes to
-    $GITHUB_STEP_SUMMARY (else a file in the session's tmp folder), then the job fails
+    $GITHUB_STEP_SUMMARY (else .nox/drift/drift-summary.md), then the job fails
     if any step failed. Arguments after `--` go to `diff` (`--strict`).
     """
     install(session)
     base = os.environ.get("PLUVO_BASE_REF") or _default_base_ref()
+    # Not session.create_tmp(): it sets TMPDIR inside .nox/, which git ignores, and ruff
+    # (run by ariadne-codegen on files in a temporary folder) skips git-ignored files.
     summary = os.environ.get("GITHUB_STEP_SUMMARY") or str(
-        Path(session.create_tmp()) / "drift-summary.md"
+        Path(session.virtualenv.location) / "drift-summary.md"
     )
     job = ["python", "-m", "codegen.drift", "--base", base, "--summary", summary]
     session.run(*job, "--", *session.posargs)

@@ -291,11 +291,13 @@ def run_check(args: argparse.Namespace) -> int:
     if not drift:
         print(f"{package} is up to date")
         return EXIT_OK
+    from codegen.style import paint, paint_diff
+
     for kind, names in (("stale", drift.stale), ("missing", drift.missing), ("extra", drift.extra)):
         for name in names:
-            print(f"{kind}: {package}/{name}")
+            print(f"{paint(kind + ':', 'red')} {package}/{name}")
     for name in drift.stale:
-        sys.stdout.write(drift.diffs[name])
+        sys.stdout.write(paint_diff(drift.diffs[name]))
     count = len(drift.stale) + len(drift.missing) + len(drift.extra)
     print(
         f"pluvo-codegen: {count} file(s) in {package} differ from the schema and "
@@ -499,7 +501,12 @@ def run_diff(args: argparse.Namespace) -> int:
         credentials=Credentials(token=args.token),
         timeout=args.timeout,
     )
-    sys.stdout.write(render_report(comparison, args.format))
+    report = render_report(comparison, args.format)
+    if args.format == "text":
+        from codegen.style import paint_levels
+
+        report = paint_levels(report)
+    sys.stdout.write(report)
     broken = comparison.broken_operations
     if broken:
         print(f"pluvo-codegen: changes break {', '.join(broken)}", file=sys.stderr)

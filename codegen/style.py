@@ -22,6 +22,8 @@ __all__ = [
     "color_enabled",
     "describe_changes",
     "paint",
+    "paint_diff",
+    "paint_levels",
     "set_mode",
 ]
 
@@ -119,3 +121,33 @@ def describe_changes(before: Mapping[str, bytes], after: Mapping[str, bytes]) ->
         if count
     )
     return paint(f"{changed} {noun} changed", "green") + f" ({parts}; {len(after)} files in all)"
+
+
+def paint_diff(diff: str) -> str:
+    """A unified diff with removed lines red, added green and hunk headers cyan."""
+    if not color_enabled(sys.stdout):
+        return diff
+    lines = []
+    for line in diff.splitlines(keepends=True):
+        if line.startswith(("+++", "---")):
+            lines.append(paint(line.rstrip("\n"), "bold") + "\n")
+        elif line.startswith(("+", "-", "@@")):
+            style = {"+": "green", "-": "red", "@": "cyan"}[line[0]]
+            lines.append(paint(line.rstrip("\n"), style) + "\n")
+        else:
+            lines.append(line)
+    return "".join(lines)
+
+
+def paint_levels(report: str) -> str:
+    """`diff`'s text report with BREAKING red and DANGEROUS yellow at the start of lines."""
+    if not color_enabled(sys.stdout):
+        return report
+    styles = {"BREAKING": "red", "DANGEROUS": "yellow", "NON_BREAKING": "green"}
+    lines = []
+    for line in report.splitlines(keepends=True):
+        level = line.split(" ", 1)[0]
+        if level in styles:
+            line = paint(level, styles[level], "bold") + line[len(level) :]
+        lines.append(line)
+    return "".join(lines)

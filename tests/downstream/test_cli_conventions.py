@@ -223,3 +223,20 @@ def test_an_iterator_named_like_another_operations_method_is_refused(
     err = capsys.readouterr().err
     assert "the method of operation 'IterCertificates'" in err
     assert "queries/iter_certificates.graphql:1:7" in err
+
+
+def test_check_and_diff_colour_only_when_asked_or_on_a_terminal(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = project.package / "client.py"
+    client.write_text(client.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert project.run("check", "--color", "always") == 1
+    coloured = capsys.readouterr().out
+    assert project.run("check") == 1
+    plain = capsys.readouterr().out
+    assert ANSI.search(coloured) and not ANSI.search(plain)
+    assert ANSI.sub("", coloured) == plain
+    schema = project.root / "schema" / "pluvo.graphql"
+    new = project.write("new.graphql", schema.read_text().replace("  title: String\n", "", 1))
+    assert project.run("diff", str(schema), str(new), "--color", "always") == 1
+    assert "\x1b[31;1mBREAKING\x1b[0m" in capsys.readouterr().out

@@ -129,3 +129,30 @@ def test_the_scaffolded_check_hook_runs_on_inputs_package_and_its_own_version() 
     ):
         assert pattern.search(path), path
     assert not pattern.search("src/app.py")
+
+
+def test_init_pulls_with_client_credentials_from_the_reference_server(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from server.reference import run_server
+
+    with run_server(tmp_path / "server") as server:
+        credentials = [
+            "--token-url", server.token_url,
+            "--client-id", server.client_id,
+            "--client-secret", server.client_secret,
+        ]  # fmt: skip
+        assert run("init", str(tmp_path / "repo"), "--url", server.url, *credentials) == 0
+    assert f"(pulled from {server.url})" in capsys.readouterr().out
+    assert (tmp_path / "repo/schema/pluvo.graphql").read_bytes() == (
+        REPO / "schema/pluvo.graphql"
+    ).read_bytes()
+    assert run("check", "--config", str(tmp_path / "repo/pyproject.toml")) == 0
+
+
+def test_init_refuses_credentials_without_a_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("init", str(tmp_path), "--token", "t") == 2
+    assert "--token and --token-url go with --url" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
