@@ -277,6 +277,8 @@ def init_project(options: InitOptions) -> list[Created]:
     config = (options.config or root / DEFAULT_CONFIG_NAME).absolute()
     if root != config.parent and root not in config.parents:
         raise CodegenError(f"{options.config}: --config must be inside {options.directory}")
+    if root.exists() and not root.is_dir():
+        raise CodegenError(f"{options.directory}: exists and is not a folder")
     version = tool_versions()["pluvo-codegen"]
     config_args = _config_args(root, config)
     files: dict[str, bytes] = {

@@ -37,6 +37,7 @@ __all__ = [
     "Verification",
     "check_operations",
     "embedded_operations",
+    "has_manifest",
     "manifest_bytes",
     "read_manifest",
     "verify_files",
@@ -135,6 +136,15 @@ def read_manifest(package: Path, shown: str | None = None) -> Manifest:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise _not_ours(package, shown, f"{MANIFEST_NAME} is incomplete: {exc}") from exc
+
+
+def has_manifest(package: Path) -> bool:
+    """Whether `package` holds a manifest written by pluvo-codegen (files not checked)."""
+    try:
+        read_manifest(package)
+    except CodegenError:
+        return False
+    return True
 
 
 def _text(value: Any) -> str:

@@ -156,3 +156,13 @@ def test_init_refuses_credentials_without_a_url(
     assert run("init", str(tmp_path), "--token", "t") == 2
     assert "--token and --token-url go with --url" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_init_refuses_a_file_as_its_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "file"
+    target.write_text("mine\n", encoding="utf-8")
+    assert run("init", str(target)) == 2
+    assert f"{target}: exists and is not a folder" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "mine\n"

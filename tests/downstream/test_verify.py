@@ -238,3 +238,11 @@ def test_an_unreachable_schema_url_exits_2(
     with run_endpoint("unauthorised") as url:
         assert run("verify", str(vendored), "--schema", url, "--token", "t") == 2
     assert "401" in capsys.readouterr().err
+
+
+def test_has_manifest_tells_our_packages_from_other_folders(vendored: Path, tmp_path: Path) -> None:
+    from codegen.manifest import has_manifest
+
+    assert has_manifest(vendored)
+    assert not has_manifest(tmp_path)
+    assert not has_manifest(tmp_path / "missing")
