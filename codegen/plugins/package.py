@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from pathlib import PurePath
 
 from ariadne_codegen.plugins.base import Plugin
 
@@ -24,7 +25,20 @@ PUBLIC = {
         "PaginationError",
         "TokenError",
     ],
+    "webhooks": [
+        "CertificateAchieved",
+        "RecentDeliveries",
+        "WebhookError",
+        "WebhookEvent",
+        "WebhookPayloadError",
+        "WebhookSignatureError",
+        "handle_delivery",
+        "parse_event",
+        "verify_signature",
+    ],
 }
+# Written by the generator itself; every other module above comes from `files_to_include`.
+ALWAYS_GENERATED = {"client", "base_client"}
 
 
 class PublicApiPlugin(Plugin):
@@ -33,7 +47,13 @@ class PublicApiPlugin(Plugin):
     def generate_init_module(self, module: ast.Module) -> ast.Module:
         exported: list[str] = []
         imports: list[ast.stmt] = []
+        section = self.config_dict.get("tool", {}).get("ariadne-codegen", {})
+        included = {
+            PurePath(path).stem for path in section.get("files_to_include", [])
+        } | ALWAYS_GENERATED
         for name, names in PUBLIC.items():
+            if name not in included:
+                continue
             imports.append(
                 ast.ImportFrom(module=name, names=[ast.alias(n) for n in names], level=1)
             )
