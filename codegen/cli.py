@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.errors import CodegenError, DocumentError
+from codegen.webhooks.cli import add_serve_options, add_webhooks_parser, serve_options
 
 __all__ = ["EXIT_DRIFT", "EXIT_INVALID", "EXIT_OK", "main"]
 
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve_parser(commands, config_options)
     add_contract_parser(commands, config_options)
     add_evolution_parsers(commands, config_options)
+    add_webhooks_parser(commands)
     return parser
 
 
@@ -107,6 +109,7 @@ def add_serve_parser(commands: Any, config_options: argparse.ArgumentParser) -> 
     sub.add_argument(
         "--fixture-out", type=Path, metavar="PATH", help="write url, tokens and ids as JSON"
     )
+    add_serve_options(sub)
     sub.set_defaults(command=run_serve)
 
 
@@ -273,6 +276,7 @@ def run_serve(args: argparse.Namespace) -> int:
             client_secret=args.client_secret,
             token_ttl=args.token_ttl,
             fixture_out=args.fixture_out,
+            **serve_options(args),
         )
     )
     return EXIT_OK

@@ -27,11 +27,12 @@ import binascii
 import hashlib
 import hmac
 import json
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -61,8 +62,11 @@ __all__ = [
     "WebhookSignatureError",
     "WebhookTraining",
     "WebhookUser",
+    "format_sent_date",
     "handle_delivery",
+    "new_salt",
     "parse_event",
+    "read_event",
     "sign",
     "verify_signature",
 ]
@@ -105,6 +109,17 @@ def sign(body: bytes, salt: str, secret: str, *, urlsafe: bool = True) -> str:
     if urlsafe:
         return base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")
     return base64.b64encode(mac).decode("ascii")
+
+
+def new_salt() -> str:
+    """A fresh random salt for one delivery (22 URL-safe characters)."""
+    return secrets.token_urlsafe(16)
+
+
+def format_sent_date(moment: datetime) -> str:
+    """`sentDate` as Pluvo writes it: ISO 8601 in UTC with milliseconds and `Z`."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
 def verify_signature(body: bytes, signature: str, salt: str, secret: str) -> bool:
@@ -193,7 +208,7 @@ class WebhookEvent(BaseModel):
 
 
 class CertificateAchieved(WebhookEvent):
-    """`EVENT_CERTIFICATE_ACHIEVED`: a user received a certificate (issued by hand or automatically).
+    """`EVENT_CERTIFICATE_ACHIEVED`: a user received a certificate, by hand or automatically.
 
     `user.id` is required; the other documented fields may be absent or null.
     """
