@@ -43,7 +43,9 @@ def test_a_410_is_reported_as_disabling_the_subscription() -> None:
     handler, _ = BUGS["answers_410_when_refusing"]
     with serve_asgi(receiver(handler)) as base:
         report = run_check(
-            CheckOptions(url=f"{base}/hook", secret=SECRET, properties=("other_secrets_are_refused",))
+            CheckOptions(
+                url=f"{base}/hook", secret=SECRET, properties=("other_secrets_are_refused",)
+            )
         )
     (outcome,) = report.violated
     assert "HTTP 410" in (outcome.reason or "")
@@ -111,7 +113,10 @@ def test_nothing_listening_is_exit_2_not_a_violation(capsys: pytest.CaptureFixtu
     ],
 )
 def test_usage_errors_exit_2_with_one_line(
-    args: list[str], message: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    args: list[str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("PLUVO_WEBHOOK_SECRET", raising=False)
     with pytest.raises(SystemExit) as exited:

@@ -153,7 +153,9 @@ def test_the_errors_derive_from_the_package_base_error_and_never_hold_the_secret
             parse_event(raw, headers, SECRET)
         assert SECRET not in str(caught.value)
         assert SECRET not in repr(caught.value)
-        assert caught.value.__cause__ is None  # the pydantic or JSON error, with its input, is not chained
+        assert (
+            caught.value.__cause__ is None
+        )  # the pydantic or JSON error, with its input, is not chained
 
 
 def test_handle_delivery_answers_200_for_events_401_for_signatures_and_400_for_bodies() -> None:

@@ -19,7 +19,12 @@ from pluvo_client.webhooks import sign, verify_signature
 
 # (salt, secret, body, the MAC in standard base64 as OpenSSL prints it)
 VECTORS = [
-    ("salt-1", "secret-1", b'{"event":"EVENT_CERTIFICATE_ACHIEVED"}', "3m75PZOAAIAqFRWoPOciya79iFY="),
+    (
+        "salt-1",
+        "secret-1",
+        b'{"event":"EVENT_CERTIFICATE_ACHIEVED"}',
+        "3m75PZOAAIAqFRWoPOciya79iFY=",
+    ),
     ("X7fQ", "wh-sec-42", b"hello", "eauyTdly11qEgCQSLpdQl26gK0I="),
     ("", "s", b"", "DO2XGxZ8oC/JLclo/LpQvgWKsAE="),
     (
