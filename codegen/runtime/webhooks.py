@@ -30,10 +30,10 @@ import json
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from pydantic import (
@@ -55,6 +55,7 @@ __all__ = [
     "SIGNATURE_HEADER",
     "CertificateAchieved",
     "Delivery",
+    "HeaderItems",
     "RecentDeliveries",
     "WebhookError",
     "WebhookEvent",
@@ -224,7 +225,13 @@ class CertificateAchieved(WebhookEvent):
 EVENT_TYPES: dict[str, type[WebhookEvent]] = {EVENT_CERTIFICATE_ACHIEVED: CertificateAchieved}
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+class HeaderItems(Protocol):
+    """Request headers: any `Mapping[str, str]`, or werkzeug's (Flask's) `Headers`."""
+
+    def items(self) -> Iterable[tuple[str, str]]: ...
+
+
+def _header(headers: HeaderItems, name: str) -> str | None:
     wanted = name.lower()
     for key, value in headers.items():
         if key.lower() == wanted:
@@ -232,7 +239,7 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return None
 
 
-def parse_event(body: bytes, headers: Mapping[str, str], secret: str) -> WebhookEvent:
+def parse_event(body: bytes, headers: HeaderItems, secret: str) -> WebhookEvent:
     """Verify the delivery's signature, then read its body as an event.
 
     Header names are matched case-insensitively. A known event type gives its own
@@ -324,7 +331,7 @@ class Delivery:
 
 def handle_delivery(
     body: bytes,
-    headers: Mapping[str, str],
+    headers: HeaderItems,
     secret: str,
     *,
     seen: RecentDeliveries | None = None,

@@ -29,12 +29,13 @@ import binascii
 import hashlib
 import hmac
 import json
+import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 from uuid import UUID
 
 from pydantic import (
@@ -56,6 +57,7 @@ __all__ = [
     "SIGNATURE_HEADER",
     "CertificateAchieved",
     "Delivery",
+    "HeaderItems",
     "RecentDeliveries",
     "WebhookError",
     "WebhookEvent",
@@ -63,8 +65,11 @@ __all__ = [
     "WebhookSignatureError",
     "WebhookTraining",
     "WebhookUser",
+    "format_sent_date",
     "handle_delivery",
+    "new_salt",
     "parse_event",
+    "read_event",
     "sign",
     "verify_signature",
 ]
@@ -107,6 +112,17 @@ def sign(body: bytes, salt: str, secret: str, *, urlsafe: bool = True) -> str:
     if urlsafe:
         return base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")
     return base64.b64encode(mac).decode("ascii")
+
+
+def new_salt() -> str:
+    """A fresh random salt for one delivery (22 URL-safe characters)."""
+    return secrets.token_urlsafe(16)
+
+
+def format_sent_date(moment: datetime) -> str:
+    """`sentDate` as Pluvo writes it: ISO 8601 in UTC with milliseconds and `Z`."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
 def verify_signature(body: bytes, signature: str, salt: str, secret: str) -> bool:
@@ -195,7 +211,7 @@ class WebhookEvent(BaseModel):
 
 
 class CertificateAchieved(WebhookEvent):
-    """`EVENT_CERTIFICATE_ACHIEVED`: a user received a certificate (issued by hand or automatically).
+    """`EVENT_CERTIFICATE_ACHIEVED`: a user received a certificate, by hand or automatically.
 
     `user.id` is required; the other documented fields may be absent or null.
     """
@@ -211,7 +227,13 @@ class CertificateAchieved(WebhookEvent):
 EVENT_TYPES: dict[str, type[WebhookEvent]] = {EVENT_CERTIFICATE_ACHIEVED: CertificateAchieved}
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+class HeaderItems(Protocol):
+    """Request headers: any `Mapping[str, str]`, or werkzeug's (Flask's) `Headers`."""
+
+    def items(self) -> Iterable[tuple[str, str]]: ...
+
+
+def _header(headers: HeaderItems, name: str) -> str | None:
     wanted = name.lower()
     for key, value in headers.items():
         if key.lower() == wanted:
@@ -219,7 +241,7 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return None
 
 
-def parse_event(body: bytes, headers: Mapping[str, str], secret: str) -> WebhookEvent:
+def parse_event(body: bytes, headers: HeaderItems, secret: str) -> WebhookEvent:
     """Verify the delivery's signature, then read its body as an event.
 
     Header names are matched case-insensitively. A known event type gives its own
@@ -311,7 +333,7 @@ class Delivery:
 
 def handle_delivery(
     body: bytes,
-    headers: Mapping[str, str],
+    headers: HeaderItems,
     secret: str,
     *,
     seen: RecentDeliveries | None = None,
