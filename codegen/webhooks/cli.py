@@ -98,6 +98,8 @@ def serve_options(args: argparse.Namespace) -> dict[str, Any]:
     """The `ServeOptions` fields of the webhook options."""
     if args.webhook_url is not None and not args.webhook_secret:
         raise CodegenError("--webhook-url needs --webhook-secret")
+    if args.webhook_url is None and args.webhook_secret is not None:
+        raise CodegenError("--webhook-secret goes with --webhook-url")
     return {
         "webhook_url": args.webhook_url,
         "webhook_secret": args.webhook_secret,

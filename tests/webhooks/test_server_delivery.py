@@ -234,3 +234,32 @@ def test_the_outbox_survives_a_restart_with_the_same_database(tmp_path: Path) ->
     assert [event_of(r).user.id for r in delivered] == users
     assert len(refused) >= 2
     assert set(refused) == {503}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--webhook-url", "http://127.0.0.1:9/"], "--webhook-url needs --webhook-secret"),
+        (["--webhook-secret", "s"], "--webhook-secret goes with --webhook-url"),
+        (["--webhook-url", "ftp://x/", "--webhook-secret", "s"], "http:// or https://"),
+        (
+            ["--webhook-url", "http://x/", "--webhook-secret", "s", "--webhook-retry-base", "-1"],
+            "more than 0",
+        ),
+        (
+            ["--webhook-url", "http://x/", "--webhook-secret", "s", "--webhook-timeout", "x"],
+            "seconds",
+        ),
+    ],
+)
+def test_serve_refuses_incomplete_webhook_options_before_starting(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        code = main(["serve", "--port", "0", *args])
+    except SystemExit as exc:  # argparse's own usage errors
+        code = int(exc.code or 0)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
