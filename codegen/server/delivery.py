@@ -104,8 +104,20 @@ class DeliveryWorker:
     async def deliver_due(self) -> int:
         """One attempt for the head of each URL's queue that is due; how many were made."""
         heads = self.outbox.due(self.clock())
-        await asyncio.gather(*(self.attempt(head) for head in heads))
+        await asyncio.gather(*(self._attempt_safely(head) for head in heads))
         return len(heads)
+
+    async def _attempt_safely(self, delivery: PendingDelivery) -> None:
+        # A bug here must not end the worker, nor spin on one delivery: it counts as
+        # a failed attempt, with the same backoff.
+        try:
+            await self.attempt(delivery)
+        except LookupError as exc:  # its portfolio item is gone: there is nothing to send
+            LOGGER.warning("webhooks: delivery %d given up: %s", delivery.id, exc)
+            self.outbox.record_failure(delivery.id, None, str(exc), None)
+        except Exception as exc:
+            LOGGER.exception("webhooks: delivery %d to %s failed", delivery.id, delivery.url)
+            self._retry_or_give_up(delivery, None, f"{type(exc).__name__}: {exc}")
 
     async def attempt(self, delivery: PendingDelivery) -> None:
         """Send one delivery once and record the outcome."""

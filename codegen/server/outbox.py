@@ -151,6 +151,8 @@ class Outbox:
             " WHERE p.id = ?",
             (item_id,),
         ).fetchone()
+        if row is None:
+            raise LookupError(f"portfolio item {item_id} no longer exists")
         files = json.loads(row[4])
         return {
             "id": str(row[0]),

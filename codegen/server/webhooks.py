@@ -36,6 +36,23 @@ __all__ = ["TRIGGER_PATH", "WebhookSettings", "start_webhooks"]
 TRIGGER_PATH = "/webhooks/trigger/"  # `webhooks trigger --server` posts here
 
 
+_BODY_LIMIT = 64 * 1024
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"errors": [{"message": message}]}, status_code=status)
 
@@ -50,13 +67,15 @@ def add_trigger_route(
         if scheme.lower() != "bearer" or not issuer.accepts(token.strip()):
             return _error(401, "Authentication required: send Authorization: Bearer <token>.")
         try:
-            data: Any = json.loads(await request.body())
+            data: Any = json.loads(await _read_limited(request, _BODY_LIMIT))
             event = data["event"]
             user_id = uuid.UUID(data["userId"]) if data.get("userId") else None
             template_id = uuid.UUID(data["certificateId"]) if data.get("certificateId") else None
             if not isinstance(event, str) or not event:
                 raise TypeError(event)
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except _BodyTooLarge:
+            return _error(413, "The body is larger than 64 KiB.")
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return _error(400, 'Expected JSON {"event": NAME, "userId"?: UUID, "certificateId"?}.')
         if outbox.subscribed_url() is None:
             return _error(409, "No webhook URL is subscribed: start the server with --webhook-url.")

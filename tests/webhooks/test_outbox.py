@@ -182,3 +182,27 @@ def test_a_stored_payload_is_sent_unchanged_on_every_attempt_but_sent_date_and_s
     assert first == second
     events = [parse_event(r.body, r.headers, SECRET) for r in recording.received]
     assert events[0].dedupe_key == events[1].dedupe_key
+
+
+def test_a_delivery_that_cannot_be_built_is_given_up_without_holding_the_queue(
+    storage: Storage, receiver: tuple[RecordingReceiver, str]
+) -> None:
+    recording, url = receiver
+    recording.reset()
+    outbox = Outbox(storage)
+    outbox.subscribe(url)
+    users = [u.id for u in storage.list_users()]
+    issue(storage, users[:2])
+    first_item = storage.db.execute("SELECT MIN(id) FROM portfolio_item").fetchone()[0]
+    storage.db.execute("DELETE FROM portfolio_item WHERE id = ?", (first_item,))
+    clock = FakeClock()
+
+    async def run() -> None:
+        worker = DeliveryWorker(outbox, WebhookSettings(url, SECRET), "http://s", clock=clock)
+        await drain(worker, clock, 5)
+        await worker.aclose()
+
+    asyncio.run(run())
+    assert outbox.counts() == {"failed": 1, "delivered": 1}
+    (received,) = recording.received
+    assert json.loads(received.body)["user"]["id"] == str(users[1])

@@ -263,3 +263,20 @@ def test_serve_refuses_incomplete_webhook_options_before_starting(
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+
+
+def test_the_trigger_route_refuses_bad_requests_with_4xx(server: Server) -> None:
+    url = server.url.replace("/graphql/", "/webhooks/trigger/")
+    for body, status in (
+        (b"not json", 400),
+        (b"[]", 400),
+        (b'{"event": ""}', 400),
+        (b'{"event": "E", "userId": "not-a-uuid"}', 400),
+        (b'{"event": "E", "pad": "' + b"x" * 70_000 + b'"}', 413),
+    ):
+        answer = httpx.post(url, content=body, headers=server.auth, timeout=10)
+        assert answer.status_code == status, (body[:40], answer.text)
+    unknown = {"event": "EVENT_CERTIFICATE_ACHIEVED", "certificateId": str(uuid.uuid4())}
+    answer = httpx.post(url, json=unknown, headers=server.auth, timeout=10)
+    assert answer.status_code == 400
+    assert "No certificate template" in answer.text
