@@ -43,7 +43,7 @@ def serve_asgi(app: Any) -> Iterator[str]:
 def serve_wsgi(app: Any) -> Iterator[str]:
     """Yield `http://127.0.0.1:PORT` while werkzeug serves `app`."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

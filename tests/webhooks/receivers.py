@@ -26,10 +26,10 @@ from pluvo_client.webhooks import (
     sign,
 )
 
-__all__ = ["BUGS", "SECRET", "SLOW_SECONDS", "receiver"]
+__all__ = ["BUGS", "SECRET", "SLOW_SECONDS", "receivers"]
 
 SECRET = "whsec-test-\u00e9-secret"
-SLOW_SECONDS = 1.0  # longer than the check's timeout in the tests
+SLOW_SECONDS = 0.8  # longer than the check's timeout in the tests
 Handler = Callable[[bytes, Request], Awaitable[int]]
 
 
@@ -134,14 +134,19 @@ BUGS: dict[str, tuple[Handler, set[str]]] = {
 }
 
 
-def receiver(handler: Handler = correct) -> Starlette:
-    """An app that answers each POST to `/hook` with `handler`'s status."""
+def receivers() -> Starlette:
+    """One app for all: the correct receiver at `/hook`, each broken one at `/bug/NAME`."""
 
-    async def endpoint(request: Request) -> Response:
-        try:
-            status = await handler(await request.body(), request)
-        except Exception:  # the framework's default: an unhandled error is a 500
-            status = 500
-        return Response(status_code=status)
+    def route(path: str, handler: Handler) -> Route:
+        async def endpoint(request: Request) -> Response:
+            try:
+                status = await handler(await request.body(), request)
+            except Exception:  # the framework's default: an unhandled error is a 500
+                status = 500
+            return Response(status_code=status)
 
-    return Starlette(routes=[Route("/hook", endpoint, methods=["POST"])])
+        return Route(path, endpoint, methods=["POST"])
+
+    routes = [route("/hook", correct)]
+    routes += [route(f"/bug/{name}", handler) for name, (handler, _) in BUGS.items()]
+    return Starlette(routes=routes)

@@ -12,13 +12,18 @@ from codegen.errors import TargetError
 from codegen.webhooks.check import PROPERTIES, CheckOptions, run_check
 
 from .loopback import serve_asgi
-from .receivers import BUGS, SECRET, SLOW_SECONDS, receiver
+from .receivers import BUGS, SECRET, SLOW_SECONDS, receivers
 
 
 @pytest.fixture(scope="module")
-def correct_url() -> Iterator[str]:
-    with serve_asgi(receiver()) as base:
-        yield f"{base}/hook"
+def base() -> Iterator[str]:
+    with serve_asgi(receivers()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def correct_url(base: str) -> str:
+    return f"{base}/hook"
 
 
 def test_a_correct_receiver_holds_every_property(correct_url: str) -> None:
@@ -29,24 +34,22 @@ def test_a_correct_receiver_holds_every_property(correct_url: str) -> None:
 
 
 @pytest.mark.parametrize("bug", sorted(BUGS))
-def test_each_broken_receiver_is_caught_by_the_properties_that_should_catch_it(bug: str) -> None:
-    handler, expected = BUGS[bug]
+def test_each_broken_receiver_is_caught_by_the_properties_that_should_catch_it(
+    bug: str, base: str
+) -> None:
+    _, expected = BUGS[bug]
     timeout = SLOW_SECONDS / 2 if bug == "too_slow_for_certificates" else 10.0
-    with serve_asgi(receiver(handler)) as base:
-        report = run_check(CheckOptions(url=f"{base}/hook", secret=SECRET, timeout=timeout))
+    report = run_check(CheckOptions(url=f"{base}/bug/{bug}", secret=SECRET, timeout=timeout))
     assert {o.name for o in report.violated} == expected
     for outcome in report.violated:
         assert outcome.reason and outcome.exchanges
 
 
-def test_a_410_is_reported_as_disabling_the_subscription() -> None:
-    handler, _ = BUGS["answers_410_when_refusing"]
-    with serve_asgi(receiver(handler)) as base:
-        report = run_check(
-            CheckOptions(
-                url=f"{base}/hook", secret=SECRET, properties=("other_secrets_are_refused",)
-            )
-        )
+def test_a_410_is_reported_as_disabling_the_subscription(base: str) -> None:
+    url = f"{base}/bug/answers_410_when_refusing"
+    only = ("other_secrets_are_refused",)
+    report = run_check(CheckOptions(url=url, secret=SECRET, properties=only))
+    assert [o.name for o in report.outcomes] == list(only)
     (outcome,) = report.violated
     assert "HTTP 410" in (outcome.reason or "")
     assert "disable the subscription" in (outcome.reason or "")
@@ -64,13 +67,11 @@ def test_the_command_exits_0_for_a_correct_receiver_and_prints_one_line_per_prop
 
 
 def test_the_command_exits_1_with_json_naming_the_violations(
-    capsys: pytest.CaptureFixture[str],
+    base: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    handler, expected = BUGS["accepts_everything"]
-    with serve_asgi(receiver(handler)) as base:
-        code = main(
-            ["webhooks", "check", "--url", f"{base}/hook", "--secret", SECRET, "--format", "json"]
-        )
+    _, expected = BUGS["accepts_everything"]
+    url = f"{base}/bug/accepts_everything"
+    code = main(["webhooks", "check", "--url", url, "--secret", SECRET, "--format", "json"])
     assert code == 1
     report = json.loads(capsys.readouterr().out)
     assert report["summary"] == {"held": len(PROPERTIES) - len(expected), "violated": len(expected)}
@@ -81,10 +82,11 @@ def test_the_command_exits_1_with_json_naming_the_violations(
     assert "X-Signature" in exchange["request"]["headers"]
 
 
-def test_the_text_report_shows_each_violating_delivery(capsys: pytest.CaptureFixture[str]) -> None:
-    handler, _ = BUGS["refuses_duplicates"]
-    with serve_asgi(receiver(handler)) as base:
-        assert main(["webhooks", "check", "--url", f"{base}/hook", "--secret", SECRET]) == 1
+def test_the_text_report_shows_each_violating_delivery(
+    base: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"{base}/bug/refuses_duplicates"
+    assert main(["webhooks", "check", "--url", url, "--secret", SECRET]) == 1
     out = capsys.readouterr().out
     assert "violated  redeliveries_get_2xx" in out
     assert "VIOLATED redeliveries_get_2xx" in out
@@ -93,8 +95,8 @@ def test_the_text_report_shows_each_violating_delivery(capsys: pytest.CaptureFix
 
 
 def test_nothing_listening_is_exit_2_not_a_violation(capsys: pytest.CaptureFixture[str]) -> None:
-    with serve_asgi(receiver()) as base:
-        url = f"{base}/hook"  # closed when the block ends: nothing listens there now
+    with serve_asgi(receivers()) as closed:
+        url = f"{closed}/hook"  # closed when the block ends: nothing listens there now
     assert main(["webhooks", "check", "--url", url, "--secret", SECRET]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""

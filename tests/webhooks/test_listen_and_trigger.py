@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import selectors
@@ -102,20 +103,25 @@ def test_the_listener_verifies_each_delivery_and_prints_one_line_per_event() -> 
     assert SECRET not in listener.stderr
 
 
-def test_the_listener_forwards_each_request_unchanged_and_relays_the_answer() -> None:
+def test_the_listener_forwards_each_request_unchanged_then_answers_502_when_the_app_is_down() -> (
+    None
+):
     app = RecordingReceiver()
     app.reset(202, 401)
-    with (
-        serve_asgi(app.app()) as base,
-        listening("--secret", SECRET, "--forward-to", f"{base}/team-app") as listener,
-    ):
-        good = SignedDelivery.of(certificate_achieved(), SECRET)
-        good = good.with_headers({"X-Trace": "abc"})
-        assert post(listener.url, good).status_code == 202
-        assert listener.line().endswith(" verified -> forwarded: 202")
-        forged = SignedDelivery.of(certificate_achieved(), "wrong")
-        assert post(listener.url, forged).status_code == 401
-        assert " NOT VERIFIED (" in listener.line()
+    with contextlib.ExitStack() as app_running:
+        base = app_running.enter_context(serve_asgi(app.app()))
+        with listening("--secret", SECRET, "--forward-to", f"{base}/team-app") as listener:
+            good = SignedDelivery.of(certificate_achieved(), SECRET)
+            good = good.with_headers({"X-Trace": "abc"})
+            assert post(listener.url, good).status_code == 202
+            assert listener.line().endswith(" verified -> forwarded: 202")
+            forged = SignedDelivery.of(certificate_achieved(), "wrong")
+            assert post(listener.url, forged).status_code == 401
+            assert " NOT VERIFIED (" in listener.line()
+
+            app_running.close()  # the team's app stops
+            assert post(listener.url, good).status_code == 502
+            assert "forwarding failed" in listener.line()
     first, second = app.received
     assert (first.path, first.body, second.body) == ("/team-app", good.body, forged.body)
     for received, sent in ((first, good), (second, forged)):
@@ -123,16 +129,6 @@ def test_the_listener_forwards_each_request_unchanged_and_relays_the_answer() ->
             assert received.headers[name.lower()] == value
     event = parse_event(first.body, first.headers, SECRET)
     assert isinstance(event, CertificateAchieved)
-
-
-def test_the_listener_answers_502_when_the_app_is_down() -> None:
-    with serve_asgi(RecordingReceiver().app()) as base:
-        down = f"{base}/gone"
-    with listening("--secret", SECRET, "--forward-to", down) as listener:
-        assert (
-            post(listener.url, SignedDelivery.of(certificate_achieved(), SECRET)).status_code == 502
-        )
-        assert "forwarding failed" in listener.line()
 
 
 def test_trigger_sends_one_signed_sample_and_exits_by_the_answer(

@@ -195,28 +195,9 @@ def test_trigger_asks_the_server_for_an_automatic_issuance(
     assert "No user has the id" in capsys.readouterr().err
 
 
-def test_a_410_stops_every_delivery_to_that_url(tmp_path: Path) -> None:
-    recording = RecordingReceiver()
-    recording.reset(410)
-    with (
-        serve_asgi(recording.app()) as base,
-        run_server(tmp_path, *SEED_OPTIONS, "--webhook-url", f"{base}/gone", *FAST) as server,
-    ):
-        issue(server, server.certificate_ids[0], server.user_ids[:3])
-        settle(recording, 1, quiet=0.5)  # the other two were dropped with it
-        issue(server, server.certificate_ids[1], server.user_ids[:2])
-        time.sleep(0.5)
-        assert len(recording.received) == 1
-        assert "answered 410 Gone" in server.stderr()
-        answer = httpx.post(
-            server.url.replace("/graphql/", "/webhooks/trigger/"),
-            json={"event": "USER_CREATED"},
-            headers=server.auth,
-        )
-        assert answer.status_code == 409
-
-
-def test_the_outbox_survives_a_restart_with_the_same_database(tmp_path: Path) -> None:
+def test_the_outbox_survives_a_restart_and_a_410_then_stops_every_delivery_to_the_url(
+    tmp_path: Path,
+) -> None:
     recording = RecordingReceiver()
     recording.reset(default=503)
     db = tmp_path / "pluvo.sqlite3"
@@ -229,9 +210,23 @@ def test_the_outbox_survives_a_restart_with_the_same_database(tmp_path: Path) ->
             recording.wait_for(2)  # refused at least twice: still pending
         refused = [r.status for r in recording.received]
         recording.reset()  # now it answers 200
-        with run_server(tmp_path / "second", *options):
-            delivered = settle(recording, 2, quiet=0.5)
-    assert [event_of(r).user.id for r in delivered] == users
+        with run_server(tmp_path / "second", *options) as server:
+            delivered = settle(recording, 2, quiet=0.3)
+            assert [event_of(r).user.id for r in delivered] == users
+
+            recording.reset(410)
+            issue(server, server.certificate_ids[0], server.user_ids[:3])
+            settle(recording, 1, quiet=0.3)  # the other two were dropped with it
+            issue(server, server.certificate_ids[1], server.user_ids[:2])
+            time.sleep(0.3)
+            assert len(recording.received) == 1
+            assert "answered 410 Gone" in server.stderr()
+            answer = httpx.post(
+                server.url.replace("/graphql/", "/webhooks/trigger/"),
+                json={"event": "USER_CREATED"},
+                headers=server.auth,
+            )
+            assert answer.status_code == 409
     assert len(refused) >= 2
     assert set(refused) == {503}
 
