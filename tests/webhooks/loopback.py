@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import uvicorn
-from werkzeug.serving import make_server
 
 __all__ = ["serve_asgi", "serve_wsgi"]
 
@@ -41,7 +40,9 @@ def serve_asgi(app: Any) -> Iterator[str]:
 
 @contextlib.contextmanager
 def serve_wsgi(app: Any) -> Iterator[str]:
-    """Yield `http://127.0.0.1:PORT` while werkzeug serves `app`."""
+    """Yield `http://127.0.0.1:PORT` while werkzeug (from Flask, a dev dependency) serves `app`."""
+    from werkzeug.serving import make_server
+
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
