@@ -288,6 +288,10 @@ def read_event(body: bytes) -> WebhookEvent:
 class RecentDeliveries:
     """Remembers the `dedupe_key` of the last `max_size` events, in memory, thread-safely.
 
+    An event counts as seen from its first delivery on, so that concurrent
+    redeliveries are not processed twice; if processing it fails, `forget` it and
+    answer an error, and Pluvo's retry will be processed.
+
     For one process. With several workers, or to survive restarts, store
     `event.dedupe_key` in your database under a unique constraint instead.
     """
@@ -310,6 +314,11 @@ class RecentDeliveries:
             if len(self._keys) > self.max_size:
                 self._keys.popitem(last=False)
             return True
+
+    def forget(self, event: WebhookEvent) -> None:
+        """Forget an event whose processing failed, so that Pluvo's retry of it is processed."""
+        with self._lock:
+            self._keys.pop(event.dedupe_key, None)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,8 @@ def load_example(name: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, list[
 
     def process(event: Any) -> None:
         processed.append(event)
+        if getattr(event, "data", {}).get("fail") == len(processed):
+            raise RuntimeError("the queue is down")  # the example's own processing fails
         original(event)
 
     module.process = process  # type: ignore[attr-defined]
@@ -79,3 +81,18 @@ def test_each_documented_receiver_processes_an_event_once_however_often_it_comes
     assert isinstance(event, CertificateAchieved)
     assert event.user.id == user
     assert f"for user {user}" in capsys.readouterr().out
+
+
+def test_an_event_whose_processing_failed_is_processed_when_pluvo_retries_it(
+    example: tuple[str, list[Any]],
+) -> None:
+    url, processed = example
+    data = {**certificate_achieved(), "fail": 1}  # the first processing raises
+    statuses = []
+    for _ in range(3):
+        delivery = SignedDelivery.of(data, SECRET)
+        statuses.append(
+            httpx.post(url, content=delivery.body, headers=delivery.headers).status_code
+        )
+    assert statuses == [500, 200, 200]
+    assert len(processed) == 2  # the failed try, then the retry; the third was a duplicate

@@ -218,3 +218,13 @@ def test_recent_deliveries_lets_exactly_one_of_many_concurrent_redeliveries_thro
     for thread in threads:
         thread.join()
     assert sorted(results) == [False] * 7 + [True]
+
+
+def test_a_forgotten_event_is_new_again() -> None:
+    seen = RecentDeliveries()
+    body = encode(ACHIEVED)
+    event = parse_event(body, headers_for(body), SECRET)
+    assert seen.first_time(event) is True
+    seen.forget(event)
+    assert seen.first_time(event) is True
+    assert seen.first_time(event) is False
