@@ -29,7 +29,7 @@ from pluvo_client.webhooks import (
 __all__ = ["BUGS", "SECRET", "SLOW_SECONDS", "receivers"]
 
 SECRET = "whsec-test-\u00e9-secret"
-SLOW_SECONDS = 0.8  # longer than the check's timeout in the tests
+SLOW_SECONDS = 1.2  # longer than the check's timeout in the tests
 Handler = Callable[[bytes, Request], Awaitable[int]]
 
 
