@@ -129,20 +129,19 @@ class Outbox:
         return None if row[0] is None else float(row[0])
 
     def payload(self, delivery_id: int, base_url: str) -> dict[str, Any]:
-        """The event's body without `sentDate`; built once from the portfolio item, then kept."""
+        """The event's body without `sentDate`: as stored, or read from its portfolio item.
+
+        Portfolio items never change, so every attempt sends the same body; reading
+        it again costs less than writing it back (one commit less per delivery).
+        """
         row = self.db.execute(
-            "SELECT event, portfolio_item_id, payload FROM webhook_delivery WHERE id = ?",
+            "SELECT portfolio_item_id, payload FROM webhook_delivery WHERE id = ?",
             (delivery_id,),
         ).fetchone()
-        if row[2] is not None:
-            stored: dict[str, Any] = json.loads(row[2])
+        if row[1] is not None:
+            stored: dict[str, Any] = json.loads(row[1])
             return stored
-        payload = self._certificate_achieved(int(row[1]), base_url)
-        self.db.execute(
-            "UPDATE webhook_delivery SET payload = ? WHERE id = ?",
-            (json.dumps(payload), delivery_id),
-        )
-        return payload
+        return self._certificate_achieved(int(row[0]), base_url)
 
     def _certificate_achieved(self, item_id: int, base_url: str) -> dict[str, Any]:
         row = self.db.execute(
