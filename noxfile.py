@@ -88,6 +88,13 @@ def bench_server(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def bench_webhooks(session: nox.Session) -> None:
+    """Time generateCertificate on servers without webhooks, with busy and stalled receivers."""
+    install(session)
+    session.run("python", "benchmarks/bench_webhooks.py", *session.posargs)
+
+
+@nox.session(default=False)
 def bench_client(session: nox.Session) -> None:
     """Time iter_certificates against raw httpx and gql over 10,000 in-memory templates."""
     # One resolve with the project's pins: the newest gql wants a graphql-core they exclude.

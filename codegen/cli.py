@@ -12,6 +12,7 @@ from typing import Any
 
 from codegen.errors import CodegenError, DocumentError
 from codegen.style import HelpFormatter, VersionAction, add_common_options
+from codegen.webhooks.cli import add_serve_options, add_webhooks_parser, serve_options
 
 __all__ = ["EXIT_DRIFT", "EXIT_INVALID", "EXIT_OK", "main"]
 
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_contract_parser(commands, config_options)
     add_evolution_parsers(commands, config_options)
     add_downstream_parsers(commands, config_options)
+    add_webhooks_parser(commands, config_options)
     return parser
 
 
@@ -147,6 +149,7 @@ def add_serve_parser(commands: Any, config_options: argparse.ArgumentParser) -> 
         metavar="PATH",
         help="write url, tokens and ids as JSON once listening (default: not written)",
     )
+    add_serve_options(sub)
     sub.set_defaults(command=run_serve)
 
 
@@ -327,6 +330,7 @@ def run_serve(args: argparse.Namespace) -> int:
             client_secret=args.client_secret,
             token_ttl=args.token_ttl,
             fixture_out=args.fixture_out,
+            **serve_options(args),
         )
     )
     return EXIT_OK

@@ -46,7 +46,15 @@ GENERATOR = "pluvo-codegen"
 PINNED = ("ariadne-codegen", "graphql-core", "ruff")
 
 # The runtime modules copied into every package (the base client comes separately).
-RUNTIME_FILES = ("auth.py", "bulk.py", "exceptions.py", "pagination.py", "retry.py", "scalars.py")
+RUNTIME_FILES = (
+    "auth.py",
+    "bulk.py",
+    "exceptions.py",
+    "pagination.py",
+    "retry.py",
+    "scalars.py",
+    "webhooks.py",
+)
 BASE_CLIENT_FILE = "async_base_client.py"
 DEFAULT_PLUGINS = (
     "codegen.plugins.parse.FastParsePlugin",

@@ -35,6 +35,17 @@ PUBLIC = {
         "PaginationError",
         "TokenError",
     ],
+    "webhooks": [
+        "CertificateAchieved",
+        "RecentDeliveries",
+        "WebhookError",
+        "WebhookEvent",
+        "WebhookPayloadError",
+        "WebhookSignatureError",
+        "handle_delivery",
+        "parse_event",
+        "verify_signature",
+    ],
 }
 
 

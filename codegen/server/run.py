@@ -20,9 +20,11 @@ from types import FrameType
 from codegen.errors import CodegenError
 from codegen.server.app import ServerSettings, build_app
 from codegen.server.auth import Credentials, TokenIssuer
+from codegen.server.delivery import WebhookSettings
 from codegen.server.resolvers import build_schema
 from codegen.server.seed import make_certificates, make_users
 from codegen.server.storage import Storage
+from codegen.server.webhooks import start_webhooks
 
 __all__ = ["ServeOptions", "open_storage", "serve"]
 
@@ -43,6 +45,20 @@ class ServeOptions:
     client_secret: str | None = None
     token_ttl: int = 86400
     fixture_out: Path | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_timeout: float = 30.0
+    webhook_retry_base: float = 10.0
+
+    def webhooks(self) -> WebhookSettings | None:
+        """The webhook settings, when `--webhook-url` was given."""
+        if self.webhook_url is None:
+            return None
+        if not self.webhook_secret:
+            raise CodegenError("--webhook-url needs --webhook-secret")
+        return WebhookSettings(
+            self.webhook_url, self.webhook_secret, self.webhook_timeout, self.webhook_retry_base
+        )
 
 
 @contextlib.contextmanager
@@ -123,9 +139,11 @@ def _serve(options: ServeOptions, announce: Callable[[str], None]) -> None:
         token_ttl=options.token_ttl,
     )
     schema = build_schema(options.schema_path)
+    webhooks = options.webhooks()
     sock = bind(options.host, options.port)
     with open_storage(options) as storage:
-        app = build_app(schema, storage, TokenIssuer(credentials), ServerSettings())
+        issuer = TokenIssuer(credentials)
+        app = build_app(schema, storage, issuer, ServerSettings())
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
         server = uvicorn.Server(config)
         host, port = sock.getsockname()[:2]
@@ -142,6 +160,7 @@ def _serve(options: ServeOptions, announce: Callable[[str], None]) -> None:
         }
 
         async def run() -> None:
+            stop_webhooks = start_webhooks(app, storage, issuer, webhooks, base)
             task = asyncio.create_task(server.serve(sockets=[sock]))
             while not server.started and not task.done():
                 await asyncio.sleep(0.01)
@@ -150,6 +169,7 @@ def _serve(options: ServeOptions, announce: Callable[[str], None]) -> None:
                     write_atomically(options.fixture_out, json.dumps(fixture, indent=2) + "\n")
                 announce(f"Serving {fixture['url']} (token {credentials.token})")
             await task
+            await stop_webhooks()
 
         asyncio.run(run())
 

@@ -41,6 +41,17 @@ from .portfolio_items import (
     PortfolioItemsPortfolioItemsUser,
 )
 from .retry import NO_RETRY, RetryPolicy
+from .webhooks import (
+    CertificateAchieved,
+    RecentDeliveries,
+    WebhookError,
+    WebhookEvent,
+    WebhookPayloadError,
+    WebhookSignatureError,
+    handle_delivery,
+    parse_event,
+    verify_signature,
+)
 
 __all__ = [
     "AsyncBaseClient",
@@ -49,6 +60,7 @@ __all__ = [
     "BaseModel",
     "BulkIssueError",
     "BulkProgress",
+    "CertificateAchieved",
     "Client",
     "ClientCredentials",
     "GenerateCertificate",
@@ -75,6 +87,14 @@ __all__ = [
     "PortfolioItems",
     "PortfolioItemsPortfolioItems",
     "PortfolioItemsPortfolioItemsUser",
+    "RecentDeliveries",
     "RetryPolicy",
     "TokenError",
+    "WebhookError",
+    "WebhookEvent",
+    "WebhookPayloadError",
+    "WebhookSignatureError",
+    "handle_delivery",
+    "parse_event",
+    "verify_signature",
 ]

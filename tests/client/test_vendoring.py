@@ -1,5 +1,6 @@
 """`generated/pluvo_client` copied on its own into a virtual environment with only httpx and
-pydantic (and what they need), running both clients against the reference server."""
+pydantic (and what they need), running both clients against the reference server and
+verifying a webhook with `pluvo_client.webhooks`."""
 
 from __future__ import annotations
 
@@ -148,6 +149,16 @@ async def main():
 
 asyncio.run(main())
 
+from pluvo_client.webhooks import CertificateAchieved, WebhookSignatureError, parse_event, sign
+
+body = json.dumps({"event": "EVENT_CERTIFICATE_ACHIEVED", "user": {"id": str(first)}}).encode()
+event = parse_event(body, {"x-signature": sign(body, "salt", "s"), "X-Signature-Salt": "salt"}, "s")
+out["webhook"] = [type(event) is CertificateAchieved, str(event.user.id)]
+try:
+    parse_event(body, {"X-Signature": sign(body, "salt", "other"), "X-Signature-Salt": "salt"}, "s")
+except WebhookSignatureError:
+    out["webhook"].append("refused")
+
 import httpx, pluvo_client, pydantic
 
 out["files"] = [pluvo_client.__file__, httpx.__file__, pydantic.__file__]
@@ -188,6 +199,7 @@ def test_the_vendored_package_runs_both_clients_against_the_server_with_httpx_an
     assert out["async_ids"] == expected_ids
     assert out["sync_issue"] == [[str(first)], [str(uuid.UUID(int=424242))], []]
     assert out["async_issue"] == [[str(second)], [], []]
+    assert out["webhook"] == [True, str(first), "refused"]
     assert out["items"] == sorted([[str(first), "Vendored sync"], [str(second), "Vendored async"]])
     package_file, httpx_file, pydantic_file = map(Path, out["files"])
     assert package_file.is_relative_to(app / "pluvo_client")

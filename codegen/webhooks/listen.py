@@ -1,0 +1,136 @@
+"""`webhooks listen`: receive deliveries on loopback, verify each, print one line per event.
+
+Without `--forward-to` it answers as a correct receiver would (`handle_delivery`:
+200 for a verified event, 401 for a bad signature, 400 for an unreadable body).
+With it, every request (verified or not) is passed on unchanged, the same body
+bytes and headers, to the team's own app, and the app's answer goes back to the
+sender; 502 when the app cannot be reached.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from codegen.errors import CodegenError
+from codegen.runtime.webhooks import (
+    CertificateAchieved,
+    WebhookError,
+    WebhookEvent,
+    handle_delivery,
+    read_event,
+)
+
+__all__ = ["ListenOptions", "build_listener", "describe", "listen"]
+
+# Hop-by-hop and framing headers are the connection's, not the request's.
+_NOT_FORWARDED = frozenset(
+    {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade"}
+)
+
+
+@dataclass(frozen=True)
+class ListenOptions:
+    """What `webhooks listen` takes."""
+
+    secret: str
+    host: str = "127.0.0.1"
+    port: int = 8787
+    forward_to: str | None = None
+    timeout: float = 30.0
+
+    def __repr__(self) -> str:
+        return f"ListenOptions(port={self.port}, forward_to={self.forward_to!r})"
+
+
+def describe(body: bytes, headers: Mapping[str, str], secret: str) -> tuple[str, int]:
+    """The line to print for one delivery, and the status a correct receiver answers."""
+    delivery = handle_delivery(body, headers, secret)
+    event = delivery.event
+    verdict = "verified"
+    if event is None:
+        verdict = f"NOT VERIFIED ({delivery.error})"
+        try:
+            event = read_event(body)
+        except WebhookError:
+            event = None
+    return f"{_name(event)} user={_user(event)} {verdict}", delivery.status
+
+
+def _name(event: WebhookEvent | None) -> str:
+    return "?" if event is None else event.event
+
+
+def _user(event: WebhookEvent | None) -> str:
+    if isinstance(event, CertificateAchieved):
+        return str(event.user.id)
+    user = None if event is None else event.data.get("user")
+    ident = user.get("id") if isinstance(user, dict) else None
+    return "-" if ident is None else str(ident)
+
+
+def build_listener(
+    options: ListenOptions, show: Callable[[str], None], http: httpx.AsyncClient
+) -> Starlette:
+    """The listener app: every POST, on any path, is one delivery."""
+
+    async def receive(request: Request) -> Response:
+        body = await request.body()
+        line, status = describe(body, request.headers, options.secret)
+        if options.forward_to is None:
+            show(f"{line} -> {status}")
+            return Response(status_code=status)
+        headers = [(k, v) for k, v in request.headers.items() if k.lower() not in _NOT_FORWARDED]
+        try:
+            answer = await http.post(options.forward_to, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            show(f"{line} -> forwarding failed: {type(exc).__name__}: {exc} -> 502")
+            return Response(f"cannot reach {options.forward_to}\n", status_code=502)
+        show(f"{line} -> forwarded: {answer.status_code}")
+        kept = {k: v for k, v in answer.headers.items() if k.lower() == "content-type"}
+        return Response(answer.content, status_code=answer.status_code, headers=kept)
+
+    return Starlette(routes=[Route("/{path:path}", receive, methods=["POST"])])
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        raise CodegenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    sock.listen(128)
+    return sock
+
+
+def listen(options: ListenOptions, show: Callable[[str], None]) -> None:
+    """Listen until interrupted; `show` gets the address first, then one line per delivery."""
+    import uvicorn
+
+    sock = _bind(options.host, options.port)
+
+    async def run() -> None:
+        async with httpx.AsyncClient(timeout=options.timeout, follow_redirects=False) as http:
+            app = build_listener(options, show, http)
+            config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+            server = uvicorn.Server(config)
+            task = asyncio.create_task(server.serve(sockets=[sock]))
+            while not server.started and not task.done():
+                await asyncio.sleep(0.01)
+            if server.started:
+                host, port = sock.getsockname()[:2]
+                target = f", forwarding to {options.forward_to}" if options.forward_to else ""
+                show(f"Listening on http://{host}:{port}/{target}")
+            await task
+
+    asyncio.run(run())

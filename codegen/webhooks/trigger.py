@@ -1,0 +1,86 @@
+"""`webhooks trigger`: send one signed sample event, or ask a running reference server to."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from codegen.errors import TargetError, UnauthorisedError
+from codegen.webhooks.samples import SignedDelivery, sample_event
+
+__all__ = ["TRIGGER_PATH", "ask_server", "send_sample"]
+
+# The reference server's route for it (see codegen/server/webhooks.py).
+TRIGGER_PATH = "/webhooks/trigger/"
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What the receiver answered to the sample."""
+
+    status: int
+    body: str
+
+
+def send_sample(
+    event: str, url: str, secret: str, user_id: uuid.UUID | None, timeout: float
+) -> Sent:
+    """POST one signed sample of `event` to `url`; raises `TargetError` when it cannot."""
+    delivery = SignedDelivery.of(sample_event(event, user_id), secret)
+    try:
+        response = httpx.post(url, content=delivery.body, headers=delivery.headers, timeout=timeout)
+    except httpx.TimeoutException as exc:
+        raise TargetError(f"{url}: no answer within {timeout:g} s") from exc
+    except httpx.HTTPError as exc:
+        raise TargetError(f"{url}: cannot connect: {exc}") from exc
+    return Sent(response.status_code, response.text[:500])
+
+
+def trigger_url(server: str) -> str:
+    """The trigger route of a server given by its base URL or its GraphQL URL."""
+    base = server.rstrip("/").removesuffix("/graphql")
+    return base + TRIGGER_PATH
+
+
+def ask_server(
+    event: str,
+    server: str,
+    token: str,
+    user_id: uuid.UUID | None,
+    certificate_id: uuid.UUID | None,
+    timeout: float,
+) -> dict[str, Any]:
+    """Ask a running reference server to emit `event` through its outbox; its answer."""
+    url = trigger_url(server)
+    body: dict[str, Any] = {"event": event}
+    if user_id is not None:
+        body["userId"] = str(user_id)
+    if certificate_id is not None:
+        body["certificateId"] = str(certificate_id)
+    try:
+        response = httpx.post(
+            url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=timeout
+        )
+    except httpx.HTTPError as exc:
+        raise TargetError(f"{url}: cannot connect: {exc}") from exc
+    try:
+        answer: Any = response.json()
+    except ValueError:
+        answer = None
+    if response.status_code == 401:
+        raise UnauthorisedError(f"{url}: HTTP 401: the token was refused")
+    if response.status_code != 202 or not isinstance(answer, dict):
+        message = _message(answer) or response.text[:200]
+        raise TargetError(f"{url}: HTTP {response.status_code}: {message}")
+    return answer
+
+
+def _message(answer: Any) -> str | None:
+    if isinstance(answer, dict) and isinstance(answer.get("errors"), list) and answer["errors"]:
+        first = answer["errors"][0]
+        if isinstance(first, dict):
+            return str(first.get("message"))
+    return None
