@@ -62,6 +62,7 @@ class AsyncClient(AsyncBaseClient):
             query=query,
             operation_name="GenerateCertificate",
             variables=variables,
+            operation_type="mutation",
             **kwargs,
         )
         return self._parse(response, GenerateCertificate)
@@ -96,6 +97,7 @@ class AsyncClient(AsyncBaseClient):
             query=query,
             operation_name="ListCertificates",
             variables=variables,
+            operation_type="query",
             **kwargs,
         )
         return self._parse(response, ListCertificates)
@@ -130,6 +132,7 @@ class AsyncClient(AsyncBaseClient):
             query=query,
             operation_name="ListCertificatesBackward",
             variables=variables,
+            operation_type="query",
             **kwargs,
         )
         return self._parse(response, ListCertificatesBackward)
@@ -158,7 +161,11 @@ class AsyncClient(AsyncBaseClient):
             """)
         variables: dict[str, object] = {"userId": serialize_uuid(user_id)}
         response = await self.execute(
-            query=query, operation_name="PortfolioItems", variables=variables, **kwargs
+            query=query,
+            operation_name="PortfolioItems",
+            variables=variables,
+            operation_type="query",
+            **kwargs,
         )
         return self._parse(response, PortfolioItems)
 
@@ -193,6 +200,7 @@ class AsyncClient(AsyncBaseClient):
             query=query,
             operation_name="ListCertificates",
             variables=variables,
+            operation_type="query",
             **kwargs,
         )
         return self._parse(response, _ListCertificatesPage)
