@@ -199,5 +199,6 @@ def _meta_type(parent: GraphQLNamedType | None, name: str) -> GraphQLNamedType |
     if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
         definition = parent.fields.get(name)
         if definition is not None:
-            return get_named_type(definition.type)
+            named: GraphQLNamedType = get_named_type(definition.type)
+            return named
     return None

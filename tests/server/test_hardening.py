@@ -18,7 +18,7 @@ from graphql import get_introspection_query
 from codegen.server.cost import MAX_COST, MAX_ROOT_FIELDS, MAX_TOKENS
 
 from .reference import CERTIFICATES, REPO, Server, ServerPool, graphql, list_edges
-from .test_paging import PAGE_QUERY, ids_of, page
+from .test_paging import ids_of, page
 
 # --- EdgesToReturn when `last` is larger than the window ---------------------------------
 
