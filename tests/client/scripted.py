@@ -5,7 +5,9 @@ a stall.
 `answer(request)` for each POST, with the request's number (from 1), path, headers and
 body; it returns a `Reply`, `DROP` (the connection is closed without a response, after
 the body was read: the request reached the server) or `STALL` (no answer until the
-server stops). Every request is kept in `requests`, in arrival order.
+server stops). Every request is kept in `requests`, in arrival order. `script(answer)`
+gives a running server a new script and forgets its requests, so that one server can
+serve a whole module.
 """
 
 from __future__ import annotations
@@ -66,10 +68,17 @@ Answer = Callable[[ScriptedRequest], Reply | str]  # a Reply, DROP or STALL
 
 @dataclass
 class ScriptedServer:
-    """The server's base URL and every request it received."""
+    """The server's base URL, its script, and every request it received."""
 
     base: str
+    answer: Answer
     requests: list[ScriptedRequest] = field(default_factory=list)
+
+    def script(self, answer: Answer) -> ScriptedServer:
+        """Answer with `answer` from now on, counting requests afresh."""
+        self.answer = answer
+        self.requests.clear()
+        return self
 
     @property
     def url(self) -> str:
@@ -89,7 +98,7 @@ def scripted_server(answer: Answer) -> Iterator[ScriptedServer]:
     """Serve `answer` on loopback until the block ends."""
     lock = threading.Lock()
     stopping = threading.Event()
-    record = ScriptedServer(base="")
+    record = ScriptedServer(base="", answer=answer)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -105,7 +114,7 @@ def scripted_server(answer: Answer) -> Iterator[ScriptedServer]:
                     body,
                 )
                 record.requests.append(request)
-            reply = answer(request)
+            reply = record.answer(request)
             if reply == STALL:
                 stopping.wait(30)
                 self.close_connection = True
@@ -129,7 +138,7 @@ def scripted_server(answer: Answer) -> Iterator[ScriptedServer]:
     server.daemon_threads = True
     server.block_on_close = False
     record.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         yield record
