@@ -206,7 +206,7 @@ def test_a_token_endpoint_that_never_answers_raises_a_token_error_within_the_tim
             options={
                 "url": server.url,
                 "auth": auth,
-                "timeout": 0.2,  # the client makes its own HTTP client with this timeout
+                "timeout": 0.1,  # the client makes its own HTTP client with this timeout
                 "retry": retry,
                 "made_here": True,
             },
@@ -215,7 +215,7 @@ def test_a_token_endpoint_that_never_answers_raises_a_token_error_within_the_tim
     assert len(server.on("/oauth/token/")) == 3  # retried as a query is
     assert server.on("/graphql/") == []
     assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
-    assert elapsed < 3 * 0.2 + 2.0
+    assert elapsed < 3 * 0.1 + 2.0
     assert "s3cret" not in "".join(traceback.format_exception(caught.value))
 
 
