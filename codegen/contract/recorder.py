@@ -6,7 +6,9 @@ report a dead endpoint as broken properties:
 - a query whose kept-alive connection was dropped is sent once more, on a fresh
   connection; a mutation never is, once it may have reached the server (anything
   but a connection that could not be made): that exchange is recorded as
-  "outcome unknown" and the run ends with `OutcomeUnknownError` (exit 2);
+  "outcome unknown" and the run ends with `OutcomeUnknownError` (exit 2). So that
+  a server closing an idle kept-alive connection cannot cause that, each mutation
+  goes out on a new connection;
 - a request that gets no answer is followed by one `{ __typename }` with a short
   timeout (`LIVENESS_TIMEOUT`); if that gets no answer either, the endpoint is
   unreachable (`TargetError`, exit 2), else the one request went unanswered and
@@ -97,6 +99,12 @@ class Recorder:
         self.timeout = timeout
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._client = httpx.Client(headers=headers, timeout=timeout)
+        # Mutations go out on a connection of their own: on a kept-alive one the server
+        # may have closed while idle, a failure could not tell "never arrived" from
+        # "arrived, then the connection broke", and the run would end as outcome unknown.
+        self._fresh = httpx.Client(
+            headers=headers, timeout=timeout, limits=httpx.Limits(max_keepalive_connections=0)
+        )
         self.exchanges: list[Exchange] = []
 
     def post(self, query: str, variables: Mapping[str, Any] | None = None) -> Exchange:
@@ -124,7 +132,7 @@ class Recorder:
         mutation = is_mutation(request["query"])
         try:
             try:
-                return self._client.post(self.url, json=request)
+                return (self._fresh if mutation else self._client).post(self.url, json=request)
             except _DROPPED:
                 if mutation:
                     raise
@@ -163,6 +171,7 @@ class Recorder:
     def close(self) -> None:
         """Close the connection pool."""
         self._client.close()
+        self._fresh.close()
 
 
 def _describe(error: httpx.TransportError, timeout: float) -> str:

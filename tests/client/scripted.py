@@ -58,6 +58,7 @@ class ScriptedRequest:
     path: str
     headers: Mapping[str, str]
     body: bytes
+    client_port: int = 0  # tells one connection from another
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -112,6 +113,7 @@ def scripted_server(answer: Answer) -> Iterator[ScriptedServer]:
                     self.path,
                     {k.lower(): v for k, v in self.headers.items()},
                     body,
+                    self.client_address[1],
                 )
                 record.requests.append(request)
             reply = record.answer(request)

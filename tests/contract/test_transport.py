@@ -14,12 +14,20 @@ from typing import Any
 
 import httpx
 import pytest
-from client.scripted import DROP, STALL, Reply, ScriptedRequest, ScriptedServer, scripted_server
+from client.scripted import (
+    DROP,
+    STALL,
+    Reply,
+    ScriptedRequest,
+    ScriptedServer,
+    graphql_reply,
+    scripted_server,
+)
 
 from codegen.cli import main
 from codegen.contract import ContractOptions
 from codegen.contract import run_contract as check_contract
-from codegen.contract.recorder import OutcomeUnknownError, is_mutation
+from codegen.contract.recorder import OutcomeUnknownError, Recorder, is_mutation
 from codegen.errors import TargetError
 
 from .launch import REPO, Served
@@ -177,3 +185,23 @@ def test_a_query_on_a_dropped_kept_alive_connection_is_sent_once_more(served: Se
         fifth, sixth = server.requests[4:6]
     assert not report.violated
     assert fifth.body == sixth.body  # the dropped query, sent again
+
+
+def test_each_mutation_goes_out_on_a_connection_of_its_own() -> None:
+    """So that a kept-alive connection the server closed while idle cannot fail a mutation."""
+    answer = graphql_reply({"data": {"__typename": "Query"}})
+    with scripted_server(lambda request: answer) as server:
+        recorder = Recorder(server.url, "t0k3n", timeout=5)
+        try:
+            for document in (QUERY, MUTATION, QUERY, MUTATION, QUERY):
+                recorder.post(document)
+        finally:
+            recorder.close()
+        ports = [request.client_port for request in server.requests]
+    query_ports = {ports[0], ports[2], ports[4]}
+    assert len(query_ports) == 1  # the queries share one kept-alive connection
+    assert len({ports[1], ports[3], *query_ports}) == 3  # each mutation has its own
+
+
+QUERY = "query Q { __typename }"
+MUTATION = 'mutation M { generateCertificate(id: "x", userIds: []) { __typename } }'
