@@ -95,6 +95,13 @@ def bench_webhooks(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def bench_query_cost(session: nox.Session) -> None:
+    """Time the reference server's answer to 22,823 aliases, and a request beside it."""
+    install(session)
+    session.run("python", "benchmarks/bench_query_cost.py", *session.posargs)
+
+
+@nox.session(default=False)
 def bench_client(session: nox.Session) -> None:
     """Time iter_certificates against raw httpx and gql over 10,000 in-memory templates."""
     # One resolve with the project's pins: the newest gql wants a graphql-core they exclude.

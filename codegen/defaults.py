@@ -57,6 +57,7 @@ RUNTIME_FILES = (
 )
 BASE_CLIENT_FILE = "async_base_client.py"
 DEFAULT_PLUGINS = (
+    "codegen.plugins.operation.OperationTypePlugin",
     "codegen.plugins.parse.FastParsePlugin",
     "codegen.plugins.pagination.PaginationPlugin",
     "codegen.plugins.bulk.BulkIssuePlugin",

@@ -1,19 +1,56 @@
-"""An HTTP client that keeps every exchange: the request sent and the relevant response."""
+"""An HTTP client that keeps every exchange: the request sent and the relevant response.
+
+When the endpoint gives no answer, the run must neither repeat a mutation nor
+report a dead endpoint as broken properties:
+
+- a query whose kept-alive connection was dropped is sent once more, on a fresh
+  connection; a mutation never is, once it may have reached the server (anything
+  but a connection that could not be made): that exchange is recorded as
+  "outcome unknown" and the run ends with `OutcomeUnknownError` (exit 2). So that
+  a server closing an idle kept-alive connection cannot cause that, each mutation
+  goes out on a new connection;
+- a request that gets no answer is followed by one `{ __typename }` with a short
+  timeout (`LIVENESS_TIMEOUT`); if that gets no answer either, the endpoint is
+  unreachable (`TargetError`, exit 2), else the one request went unanswered and
+  the property that sent it is violated.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import httpx
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 
 from codegen.contract.violation import Violation
 from codegen.errors import TargetError, UnauthorisedError
 
-__all__ = ["Exchange", "Recorder"]
+__all__ = ["LIVENESS_TIMEOUT", "Exchange", "OutcomeUnknownError", "Recorder"]
 
 _TEXT_LIMIT = 500
+LIVENESS_TIMEOUT = 3.0
+_LIVENESS = {"query": "query ContractLiveness { __typename }"}
+# The request was never sent: no connection could be made.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# A kept-alive connection the server had closed: a query is sent again once.
+_DROPPED = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+
+
+class OutcomeUnknownError(TargetError):
+    """A mutation may have reached the endpoint, which gave no answer; it was not re-sent."""
+
+
+@lru_cache(maxsize=256)
+def is_mutation(document: str) -> bool:
+    """True unless `document` is known to hold one query (or subscription) only."""
+    try:
+        operation = get_operation_ast(parse(document))
+    except GraphQLError:
+        return True
+    return operation is None or operation.operation == OperationType.MUTATION
 
 
 @dataclass(frozen=True)
@@ -62,6 +99,12 @@ class Recorder:
         self.timeout = timeout
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._client = httpx.Client(headers=headers, timeout=timeout)
+        # Mutations go out on a connection of their own: on a kept-alive one the server
+        # may have closed while idle, a failure could not tell "never arrived" from
+        # "arrived, then the connection broke", and the run would end as outcome unknown.
+        self._fresh = httpx.Client(
+            headers=headers, timeout=timeout, limits=httpx.Limits(max_keepalive_connections=0)
+        )
         self.exchanges: list[Exchange] = []
 
     def post(self, query: str, variables: Mapping[str, Any] | None = None) -> Exchange:
@@ -85,20 +128,41 @@ class Recorder:
         return exchange
 
     def _send(self, request: dict[str, Any]) -> httpx.Response:
-        """POST; once more on a fresh connection when a kept-alive one was dropped."""
+        """POST; a query once more on a fresh connection when a kept-alive one was dropped."""
+        mutation = is_mutation(request["query"])
         try:
             try:
+                return (self._fresh if mutation else self._client).post(self.url, json=request)
+            except _DROPPED:
+                if mutation:
+                    raise
                 return self._client.post(self.url, json=request)
-            except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError):
-                return self._client.post(self.url, json=request)
-        except httpx.TimeoutException:
-            problem = f"no answer within {self.timeout:g} s"
         except httpx.ConnectError as exc:
             raise TargetError(f"{self.url}: unreachable ({exc})") from exc
         except httpx.TransportError as exc:
-            problem = f"the connection failed: {exc}"
+            error = exc
+        problem = _describe(error, self.timeout)
+        if mutation and not isinstance(error, _NOT_SENT):
+            self.exchanges.append(Exchange(request, 0, None, f"outcome unknown: {problem}"))
+            raise OutcomeUnknownError(
+                f"{self.url}: outcome unknown: a mutation was sent and {problem}; it was not "
+                "sent again, so it may or may not have been applied"
+            )
+        self._check_alive(problem)
         self.exchanges.append(Exchange(request, 0, None, problem))
         raise Violation(f"The endpoint gave no answer: {problem}.")
+
+    def _check_alive(self, problem: str) -> None:
+        """Raise `TargetError` if a `{ __typename }` gets no answer either."""
+        try:
+            self._client.post(
+                self.url, json=_LIVENESS, timeout=min(self.timeout, LIVENESS_TIMEOUT)
+            ).read()
+        except httpx.TransportError as exc:
+            raise TargetError(
+                f"{self.url}: unreachable: a request got no answer ({problem}), "
+                f"and neither did {{ __typename }} ({_describe(exc, LIVENESS_TIMEOUT)})"
+            ) from None
 
     def clear(self) -> None:
         """Forget the exchanges recorded so far."""
@@ -107,3 +171,10 @@ class Recorder:
     def close(self) -> None:
         """Close the connection pool."""
         self._client.close()
+        self._fresh.close()
+
+
+def _describe(error: httpx.TransportError, timeout: float) -> str:
+    if isinstance(error, httpx.TimeoutException):
+        return f"no answer came within {timeout:g} s"
+    return f"the connection failed ({type(error).__name__}: {error or 'no detail'})"

@@ -278,8 +278,9 @@ async def {iterator}(
 ) -> AsyncIterator[{node_class}]:
     """Every `{field}` node, page by page, following `endCursor`.
 
-    Null edges and nodes are skipped. Raises `PaginationError` if the server
-    repeats a cursor or says `hasNextPage` without an `endCursor`.
+    Null edges and nodes are skipped; a `page_size` over 50 is lowered to 50.
+    Raises `PaginationError` if the server repeats a cursor, says `hasNextPage`
+    without an `endCursor`, or sends 5 pages in a row without a node.
     """
     pager = Pager(page_size, max_items)
     after: str | None = None

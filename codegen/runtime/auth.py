@@ -4,6 +4,13 @@ The token is cached and renewed shortly before `expires_in` runs out; a 401
 renews it once and replays the request once. Renewal happens under a lock, so
 concurrent requests share one new token instead of each fetching their own.
 The client secret never appears in `repr`, in log records or in exceptions.
+
+The token request takes the timeout of the request it authenticates (an auth
+flow's own requests get none from httpx), and its body can be sent once only:
+an HTTP client that follows redirects cannot re-post the client secret to the
+URL a redirect names, which may be another origin. A token that is not a
+non-empty string of visible ASCII characters (a null, a number, a CR/LF that
+would split the header) raises `TokenError` without showing the token.
 """
 
 from __future__ import annotations
@@ -11,8 +18,8 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, Callable, Generator
-from typing import TYPE_CHECKING
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -20,8 +27,62 @@ if TYPE_CHECKING:  # imported where used: a sync program never loads asyncio
     import asyncio
 
 from .exceptions import TokenError
+from .retry import parse_retry_after
 
-__all__ = ["ClientCredentials"]
+__all__ = ["ClientCredentials", "is_token_request"]
+
+# Marks the token request, so that the base client can tell its failures (the
+# operation was not sent yet) from the operation's own.
+_TOKEN_REQUEST = "pluvo.token_request"
+
+
+def is_token_request(request: httpx.Request) -> bool:
+    """True for a token request made by `ClientCredentials`."""
+    return bool(request.extensions.get(_TOKEN_REQUEST))
+
+
+class _SendOnce(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A request body that can go out once: a redirect that would re-send it fails."""
+
+    def __init__(self, body: bytes, token_url: str) -> None:
+        self._body = body
+        self._token_url = token_url
+        self._sent = False
+
+    def _take(self) -> bytes:
+        if self._sent:
+            raise TokenError(
+                f"the token endpoint {self._token_url} answered with a redirect; the client "
+                "secret is not sent again, to that or any other URL"
+            )
+        self._sent = True
+        return self._body
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._take()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self._take()
+
+
+def _read_token(body: Any) -> str | None:
+    """The access token of a token response body, if it is one a header can carry."""
+    token = body.get("access_token") if isinstance(body, dict) else None
+    if not isinstance(token, str) or not token:
+        return None
+    if not all("!" <= char <= "~" for char in token):
+        return None  # whitespace, CR/LF, control or non-ASCII characters
+    return token
+
+
+def _read_lifetime(body: dict[str, Any]) -> float | None:
+    """`expires_in` in seconds (3600 when absent), or None when it is not a number."""
+    lifetime = body.get("expires_in", 3600)
+    if isinstance(lifetime, bool) or not isinstance(lifetime, int | float):
+        return None
+    if not 0 <= lifetime < float("inf"):
+        return None
+    return float(lifetime)
 
 
 class ClientCredentials(httpx.Auth):
@@ -70,7 +131,8 @@ class ClientCredentials(httpx.Auth):
             lock = self._async_locks[loop] = asyncio.Lock()
         return lock
 
-    def _token_request(self) -> httpx.Request:
+    def _token_request(self, request: httpx.Request) -> httpx.Request:
+        """The token request, with the timeout of `request` (the one it authenticates)."""
         form = {
             "grant_type": "client_credentials",
             "client_id": self.client_id,
@@ -78,20 +140,37 @@ class ClientCredentials(httpx.Auth):
         }
         if self.scope:
             form["scope"] = self.scope
-        return httpx.Request("POST", self.token_url, data=form)
+        extensions: dict[str, Any] = {_TOKEN_REQUEST: True}
+        if "timeout" in request.extensions:
+            extensions["timeout"] = request.extensions["timeout"]
+        token_request = httpx.Request("POST", self.token_url, data=form, extensions=extensions)
+        token_request.stream = _SendOnce(token_request.content, self.token_url)
+        return token_request
 
     def _store(self, response: httpx.Response) -> str:
         if response.status_code != 200:
             raise TokenError(
                 f"the token endpoint {self.token_url} answered HTTP {response.status_code} "
-                f"for client {self.client_id!r}"
+                f"for client {self.client_id!r}",
+                status_code=response.status_code,
+                retry_after=parse_retry_after(response.headers.get("retry-after")),
             )
         try:
             body = response.json()
-            token = str(body["access_token"])
-            lifetime = float(body.get("expires_in", 3600))
-        except (ValueError, KeyError, TypeError):
-            raise TokenError(f"the token endpoint {self.token_url} sent no access_token") from None
+        except (ValueError, UnicodeDecodeError):
+            body = None
+        token = _read_token(body)
+        if token is None:
+            raise TokenError(
+                f"the token endpoint {self.token_url} sent no usable access_token (expected "
+                "a non-empty string of visible ASCII characters)"
+            )
+        lifetime = _read_lifetime(body)
+        if lifetime is None:
+            raise TokenError(
+                f"the token endpoint {self.token_url} sent an expires_in that is not a "
+                "number of seconds"
+            )
         self._token = token
         self._renew_at = self._clock() + max(0.0, lifetime - min(self.renew_before, lifetime / 10))
         self.renewals += 1
@@ -101,7 +180,7 @@ class ClientCredentials(httpx.Auth):
         with self._thread_lock:
             token = self._fresh_token()
             if token is None:
-                reply = yield self._token_request()
+                reply = yield self._token_request(request)
                 reply.read()
                 token = self._store(reply)
         request.headers["Authorization"] = f"Bearer {token}"
@@ -110,7 +189,7 @@ class ClientCredentials(httpx.Auth):
             return
         with self._thread_lock:
             if self._token == token:  # nobody renewed it meanwhile
-                reply = yield self._token_request()
+                reply = yield self._token_request(request)
                 reply.read()
                 self._store(reply)
             token = self._token or token
@@ -124,7 +203,7 @@ class ClientCredentials(httpx.Auth):
         async with lock:
             token = self._fresh_token()
             if token is None:
-                reply = yield self._token_request()
+                reply = yield self._token_request(request)
                 await reply.aread()
                 token = self._store(reply)
         request.headers["Authorization"] = f"Bearer {token}"
@@ -133,7 +212,7 @@ class ClientCredentials(httpx.Auth):
             return
         async with lock:
             if self._token == token:
-                reply = yield self._token_request()
+                reply = yield self._token_request(request)
                 await reply.aread()
                 self._store(reply)
             token = self._token or token

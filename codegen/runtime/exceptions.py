@@ -108,8 +108,22 @@ class GraphQLClientGraphQLMultiError(GraphQLClientError):
 
 
 class PaginationError(GraphQLClientError):
-    """The server repeated a cursor, or said `hasNextPage` without an `endCursor`."""
+    """The server repeated a cursor, said `hasNextPage` without an `endCursor`, or sent
+    too many empty pages in a row."""
 
 
 class TokenError(GraphQLClientError):
-    """The token endpoint did not give a token; the message never holds the secret."""
+    """The token endpoint did not give a usable token; the message never holds the secret.
+
+    `status_code` is the token endpoint's HTTP status when it answered (None when it
+    did not, or answered 200 with an unusable token), and `retry_after` its
+    `Retry-After` in seconds, if any: the client retries the token request by the
+    same rules as a query.
+    """
+
+    def __init__(
+        self, message: str, *, status_code: int | None = None, retry_after: float | None = None
+    ) -> None:
+        self.status_code = status_code
+        self.retry_after = retry_after
+        super().__init__(message)

@@ -2,8 +2,10 @@
 
 Every failure is a 4xx with a JSON body, never a 5xx: 401 for a missing or wrong
 token, 413 for a body over `max_body_bytes`, 415 for a content type other than
-JSON, 400 for a body that is not JSON or not a GraphQL request. GraphQL errors in
-a well-formed request come back in `errors`, with `path` and `locations`.
+JSON, 400 for a body that is not JSON or not a GraphQL request, or a document over
+the cost limit (`cost.py`). GraphQL errors in a well-formed request come back in
+`errors`, with `path` and `locations`. A client that disconnects before its body
+is read costs one warning line in the log, not a traceback, and nothing runs.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from urllib.parse import parse_qs
 from ariadne import graphql
 from graphql import GraphQLError, GraphQLSchema
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from codegen.server.auth import TokenIssuer
+from codegen.server.cost import QueryCostRule, parse_query
 from codegen.server.storage import Storage
 
 __all__ = ["ServerSettings", "build_app"]
@@ -36,6 +39,13 @@ class ServerSettings:
 
 class _BodyTooLarge(Exception):
     pass
+
+
+class _ClientGone(Exception):
+    pass
+
+
+SERVER_LOGGER = logging.getLogger("codegen.server")
 
 
 class _OnlyUnexpectedErrors(logging.Filter):
@@ -63,12 +73,24 @@ async def _read_body(request: Request, limit: int) -> bytes:
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _BodyTooLarge
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _BodyTooLarge
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _BodyTooLarge
+            chunks.append(chunk)
+    except ClientDisconnect:
+        client = f"{request.client.host}:{request.client.port}" if request.client else "a client"
+        SERVER_LOGGER.warning(
+            "%s disconnected before its request body was read; nothing was executed", client
+        )
+        raise _ClientGone from None
     return b"".join(chunks)
+
+
+def _gone() -> Response:
+    """The answer to a client that has gone: nobody reads it."""
+    return Response(status_code=400)
 
 
 def build_app(
@@ -91,6 +113,8 @@ def build_app(
             body = await _read_body(request, settings.max_body_bytes)
         except _BodyTooLarge:
             return _error(413, f"The body is larger than {settings.max_body_bytes} bytes.")
+        except _ClientGone:
+            return _gone()
         try:
             data: Any = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -105,6 +129,8 @@ def build_app(
             introspection=True,
             debug=False,
             logger=GRAPHQL_LOGGER,
+            query_parser=parse_query,
+            validation_rules=[QueryCostRule],
         )
         return JSONResponse(result, status_code=200 if success else 400)
 
@@ -115,6 +141,8 @@ def build_app(
         try:
             body = await _read_body(request, 64 * 1024)
             form = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
+        except _ClientGone:
+            return _gone()
         except (_BodyTooLarge, UnicodeDecodeError):
             return JSONResponse({"error": "invalid_request"}, status_code=400)
         if form.get("grant_type") != "client_credentials":

@@ -70,16 +70,21 @@ def encode_cursor(certificate: Certificate) -> str:
 
 
 def decode_cursor(cursor: str, argument: str) -> tuple[str, str]:
-    """The sort key inside a cursor, or a GraphQL error naming the argument."""
+    """The sort key inside a cursor, or a GraphQL error naming the argument.
+
+    Every cursor that is not one this server issued gets the same message, whatever
+    is wrong with it: not base64, not JSON, nested too deeply for the parser, the
+    wrong shape, or text that is not valid Unicode (a lone surrogate).
+    """
     try:
         version, name, ident = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         if version != _CURSOR_VERSION or not isinstance(name, str) or not isinstance(ident, str):
             raise ValueError(version)
+        name.encode()  # a lone surrogate cannot reach the database
         return name, str(uuid.UUID(ident))
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise GraphQLError(
-            f"`{argument}` is not a cursor this server issued: {cursor!r}."
-        ) from None
+    except (ValueError, TypeError, binascii.Error, RecursionError):
+        # UnicodeError is a ValueError; RecursionError comes from `[[[[...]]]]`.
+        raise GraphQLError(f"`{argument}` is not a cursor this server issued.") from None
 
 
 @query.field("certificates")
@@ -110,7 +115,8 @@ def resolve_certificates(
                 len(storage.page_certificates(after_key, before_key, last + 1, descending=True))
                 > last
             )
-            rows = rows[len(rows) - last :] if last else []
+            # The last `last` of those: all of them when `last` is larger (no wrap-around).
+            rows = rows[max(len(rows) - last, 0) :] if last else []
     else:
         assert last is not None
         rows = storage.page_certificates(after_key, before_key, last + 1, descending=True)
@@ -149,6 +155,14 @@ def resolve_generate_certificate(
     issueDate: datetime | None = None,
 ) -> dict[str, Any]:
     """Issue template `id` to each known user once; report every distinct id once."""
+    if issueDate is not None:
+        try:
+            issueDate.astimezone(UTC)
+        except OverflowError:
+            raise GraphQLError(
+                f"`issueDate` is out of range: {issueDate.isoformat()} falls outside the "
+                "years 1-9999 in UTC."
+            ) from None
     storage: Storage = info.context["storage"]
     certificate = storage.find_certificate(id)
     if certificate is None:

@@ -62,6 +62,7 @@ class AsyncClient(AsyncBaseClient):
             query=query,
             operation_name="GenerateCertificate",
             variables=variables,
+            operation_type="mutation",
             **kwargs,
         )
         return self._parse(response, GenerateCertificate)
@@ -96,6 +97,7 @@ class AsyncClient(AsyncBaseClient):
             query=query,
             operation_name="ListCertificates",
             variables=variables,
+            operation_type="query",
             **kwargs,
         )
         return self._parse(response, ListCertificates)
@@ -130,6 +132,7 @@ class AsyncClient(AsyncBaseClient):
             query=query,
             operation_name="ListCertificatesBackward",
             variables=variables,
+            operation_type="query",
             **kwargs,
         )
         return self._parse(response, ListCertificatesBackward)
@@ -158,7 +161,11 @@ class AsyncClient(AsyncBaseClient):
             """)
         variables: dict[str, object] = {"userId": serialize_uuid(user_id)}
         response = await self.execute(
-            query=query, operation_name="PortfolioItems", variables=variables, **kwargs
+            query=query,
+            operation_name="PortfolioItems",
+            variables=variables,
+            operation_type="query",
+            **kwargs,
         )
         return self._parse(response, PortfolioItems)
 
@@ -193,6 +200,7 @@ class AsyncClient(AsyncBaseClient):
             query=query,
             operation_name="ListCertificates",
             variables=variables,
+            operation_type="query",
             **kwargs,
         )
         return self._parse(response, _ListCertificatesPage)
@@ -202,8 +210,9 @@ class AsyncClient(AsyncBaseClient):
     ) -> AsyncIterator[ListCertificatesCertificatesEdgesNode]:
         """Every `certificates` node, page by page, following `endCursor`.
 
-        Null edges and nodes are skipped. Raises `PaginationError` if the server
-        repeats a cursor or says `hasNextPage` without an `endCursor`.
+        Null edges and nodes are skipped; a `page_size` over 50 is lowered to 50.
+        Raises `PaginationError` if the server repeats a cursor, says `hasNextPage`
+        without an `endCursor`, or sends 5 pages in a row without a node.
         """
         pager = Pager(page_size, max_items)
         after: str | None = None

@@ -36,6 +36,7 @@ from pydantic import BaseModel as PydanticBaseModel
 from pydantic import ConfigDict, ValidationError, create_model
 from pydantic_core import PydanticSerializationError, to_json
 
+from .auth import is_token_request
 from .base_model import UNSET
 from .bulk import (
     BulkIssueError,
@@ -48,8 +49,9 @@ from .exceptions import (
     GraphQLClientGraphQLMultiError,
     GraphQLClientHttpError,
     GraphQLClientInvalidResponseError,
+    TokenError,
 )
-from .retry import RetryPolicy
+from .retry import RetryPolicy, read_operation_type
 
 __all__ = ["BaseClient"]
 
@@ -69,7 +71,8 @@ _PLAIN = frozenset({str, int, bool, type(None)})
 class BaseClient:
     """POSTs `{query, operationName, variables}` as JSON to `url`.
 
-    - `headers`: e.g. `{"Authorization": "Bearer ..."}` for a static token;
+    - `headers`: e.g. `{"Authorization": "Bearer ..."}` for a static token; sent
+      with every request, also through an `http_client` of your own;
     - `auth`: an httpx auth flow, e.g. `ClientCredentials(...)`;
     - `http_client`: an `httpx.Client` of your own (yours to close; one made
       here is closed on leaving `with`);
@@ -92,10 +95,15 @@ class BaseClient:
         self.headers = headers
         self.retry = retry or RetryPolicy()
         self._owns_http_client = http_client is None
+        # With a client of the caller's, `headers` are added to each request, over
+        # that client's own defaults (and under a call's own `headers=`).
+        self._extra_headers: httpx.Headers | None = None
         if http_client is None:
             defaults = httpx.Headers(_JSON_HEADERS)
             defaults.update(headers)
             http_client = httpx.Client(headers=defaults, auth=auth, timeout=timeout)
+        elif headers:
+            self._extra_headers = httpx.Headers(headers)
         self.http_client = http_client
         if not self._owns_http_client and auth is not None:
             self.http_client.auth = auth
@@ -121,10 +129,22 @@ class BaseClient:
         query: str,
         operation_name: str | None = None,
         variables: dict[str, Any] | None = None,
+        *,
+        operation_type: str | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
-        """Send one operation, retrying what is safe to retry; return the last response."""
-        head, mutation = _encode_operation(query, operation_name)
+        """Send one operation, retrying what is safe to retry; return the last response.
+
+        `operation_type` (`"query"`, `"mutation"` or `"subscription"`) is the type of
+        the operation sent; the generated methods pass it. Without it, it is read
+        from `query`: the operation `operation_name` names, or the only one. An
+        operation whose type cannot be known is treated as a mutation: it is never
+        sent again once it may have reached the server.
+
+        A token request (`ClientCredentials`) that fails is retried like a query
+        (the operation itself was not sent yet), then raises `TokenError`.
+        """
+        head, mutation = _encode_operation(query, operation_name, operation_type)
         if variables:
             content = b"".join(
                 (head, b',"variables":', _encode_variables(variables), b"}")
@@ -133,22 +153,39 @@ class BaseClient:
             content = head + b"}"
         headers = _json_headers(kwargs.pop("headers")) if "headers" in kwargs else None
         url = self._url()
+        retry = self.retry
         attempt = 1
         while True:
             try:
                 response = self._post(url, content, headers, kwargs)
+            except TokenError as error:
+                if (
+                    attempt >= retry.max_attempts
+                    or error.status_code is None
+                    or not retry.retries_status(error.status_code, mutation=False)
+                ):
+                    raise
+                _sleep(retry.delay(attempt, retry_after=error.retry_after))
             except httpx.TransportError as error:
-                if attempt >= self.retry.max_attempts or not self.retry.retries_error(
+                if _failed_token_request(error):
+                    if attempt >= retry.max_attempts or not retry.retries_error(
+                        error, mutation=False
+                    ):
+                        raise TokenError(
+                            f"the token endpoint gave no answer ({type(error).__name__}: "
+                            f"{error or 'no detail'})"
+                        ) from error
+                elif attempt >= retry.max_attempts or not retry.retries_error(
                     error, mutation=mutation
                 ):
                     raise
-                _sleep(self.retry.delay(attempt))
+                _sleep(retry.delay(attempt))
             else:
-                if attempt >= self.retry.max_attempts or not self.retry.retries_status(
+                if attempt >= retry.max_attempts or not retry.retries_status(
                     response.status_code, mutation=mutation
                 ):
                     return response
-                _sleep(self.retry.delay(attempt, response))
+                _sleep(retry.delay(attempt, response))
             attempt += 1
 
     def _url(self) -> httpx.URL:
@@ -174,13 +211,24 @@ class BaseClient:
         sets the header on the built request, which costs less than merging a
         headers argument into every request.
         """
+        extra = self._extra_headers
         if headers is None and not kwargs:
             request = self.http_client.build_request("POST", url, content=content)
+            if extra is not None:
+                request.headers.update(extra)
             if "content-type" not in request.headers:
                 request.headers["Content-Type"] = "application/json"
             return self.http_client.send(request)
-        if headers is None and "content-type" not in self.http_client.headers:
-            headers = httpx.Headers(_JSON_HEADERS)
+        if extra is not None:
+            merged = httpx.Headers(extra)
+            if headers is not None:
+                merged.update(headers)
+            headers = merged
+        if "content-type" not in self.http_client.headers and (
+            headers is None or "content-type" not in headers
+        ):
+            headers = httpx.Headers(headers)
+            headers["Content-Type"] = "application/json"
         return self.http_client.post(
             url=url, content=content, headers=headers, **kwargs
         )
@@ -197,9 +245,9 @@ class BaseClient:
             except ValidationError:
                 pass
             else:
-                data = envelope.data
+                data, errors = envelope.data, envelope.errors
                 # Validation makes exactly `model` (or None); `type` is cheaper than isinstance.
-                if type(data) is model and not envelope.errors:
+                if type(data) is model and (errors is None or errors == []):
                     return data
         return model.model_validate(self.get_data(response))
 
@@ -217,6 +265,13 @@ class BaseClient:
             raise GraphQLClientInvalidResponseError(response=response)
         data = body.get("data")
         errors = body.get("errors")
+        # `errors`, when present, is a list of objects and `data` an object or null.
+        if errors is not None and not (
+            isinstance(errors, list) and all(isinstance(e, dict) for e in errors)
+        ):
+            raise GraphQLClientInvalidResponseError(response=response)
+        if data is not None and not isinstance(data, dict):
+            raise GraphQLClientInvalidResponseError(response=response)
         if errors:
             raise GraphQLClientGraphQLMultiError.from_errors_dicts(
                 errors_dicts=errors, data=data
@@ -290,10 +345,26 @@ def _envelope_validator(model: type[PydanticBaseModel]) -> Callable[[bytes], _En
 
 
 @lru_cache(maxsize=256)
-def _encode_operation(query: str, operation_name: str | None) -> tuple[bytes, bool]:
-    """The body up to `variables` (without its closing brace), and whether it is a mutation."""
+def _encode_operation(
+    query: str, operation_name: str | None, operation_type: str | None
+) -> tuple[bytes, bool]:
+    """The body up to `variables` (without its closing brace), and whether it is a mutation.
+
+    An operation whose type is neither given nor readable counts as a mutation.
+    """
     head = _dumps({"query": query, "operationName": operation_name})[:-1].encode()
-    return head, query.lstrip().startswith("mutation")
+    if operation_type is None:
+        operation_type = read_operation_type(query, operation_name)
+    return head, operation_type not in ("query", "subscription")
+
+
+def _failed_token_request(error: httpx.TransportError) -> bool:
+    """True when `error` is the failure of a `ClientCredentials` token request."""
+    try:
+        request = error.request
+    except RuntimeError:  # raised outside a request
+        return False
+    return is_token_request(request)
 
 
 def _json_headers(headers: Any) -> httpx.Headers:

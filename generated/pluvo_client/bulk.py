@@ -3,8 +3,9 @@
 """Bulk issuance: deduplicate ids, split them into batches, and add up the outcome.
 
 A batch whose outcome is unknown (a timeout, a lost connection, a 5xx after the
-request went out) is never re-sent, because a re-sent batch issues certificates
-twice; its ids are reported in `unknown_ids` instead.
+request went out, a reply that is not a GraphQL response or whose result does not
+read, such as a proxy's HTML page) is never re-sent, because a re-sent batch
+issues certificates twice; its ids are reported in `unknown_ids` instead.
 """
 
 from __future__ import annotations
@@ -14,8 +15,13 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 import httpx
+from pydantic import ValidationError
 
-from .exceptions import GraphQLClientError, GraphQLClientHttpError
+from .exceptions import (
+    GraphQLClientError,
+    GraphQLClientHttpError,
+    GraphQLClientInvalidResponseError,
+)
 from .retry import NOT_SENT
 
 __all__ = [
@@ -84,8 +90,8 @@ def make_batches(ids: Iterable[UUID | str], batch_size: int) -> list[list[UUID]]
 
 def outcome_is_unknown(error: Exception) -> bool:
     """True when the server may or may not have acted on a sent request."""
-    if isinstance(error, UnknownOutcome):
-        return True
+    if isinstance(error, UnknownOutcome | GraphQLClientInvalidResponseError | ValidationError):
+        return True  # an answer, but not a result the batch can be read from
     if isinstance(error, GraphQLClientHttpError):
         return error.status_code >= 500
     if isinstance(error, NOT_SENT):

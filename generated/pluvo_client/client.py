@@ -63,6 +63,7 @@ class Client(BaseClient):
             query=query,
             operation_name="GenerateCertificate",
             variables=variables,
+            operation_type="mutation",
             **kwargs,
         )
         return self._parse(response, GenerateCertificate)
@@ -97,6 +98,7 @@ class Client(BaseClient):
             query=query,
             operation_name="ListCertificates",
             variables=variables,
+            operation_type="query",
             **kwargs,
         )
         return self._parse(response, ListCertificates)
@@ -131,6 +133,7 @@ class Client(BaseClient):
             query=query,
             operation_name="ListCertificatesBackward",
             variables=variables,
+            operation_type="query",
             **kwargs,
         )
         return self._parse(response, ListCertificatesBackward)
@@ -159,7 +162,11 @@ class Client(BaseClient):
             """)
         variables: dict[str, object] = {"userId": serialize_uuid(user_id)}
         response = self.execute(
-            query=query, operation_name="PortfolioItems", variables=variables, **kwargs
+            query=query,
+            operation_name="PortfolioItems",
+            variables=variables,
+            operation_type="query",
+            **kwargs,
         )
         return self._parse(response, PortfolioItems)
 
@@ -194,6 +201,7 @@ class Client(BaseClient):
             query=query,
             operation_name="ListCertificates",
             variables=variables,
+            operation_type="query",
             **kwargs,
         )
         return self._parse(response, _ListCertificatesPage)
@@ -203,8 +211,9 @@ class Client(BaseClient):
     ) -> Iterator[ListCertificatesCertificatesEdgesNode]:
         """Every `certificates` node, page by page, following `endCursor`.
 
-        Null edges and nodes are skipped. Raises `PaginationError` if the server
-        repeats a cursor or says `hasNextPage` without an `endCursor`.
+        Null edges and nodes are skipped; a `page_size` over 50 is lowered to 50.
+        Raises `PaginationError` if the server repeats a cursor, says `hasNextPage`
+        without an `endCursor`, or sends 5 pages in a row without a node.
         """
         pager = Pager(page_size, max_items)
         after: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -35,8 +36,19 @@ MOCK_URL = "http://pluvo.test/graphql/"
 def test_a_page_size_the_server_refuses_raises_a_graphql_error_with_message_and_path(
     shared_server: Server, flavour: Flavour
 ) -> None:
+    # `iter_certificates` lowers a page_size over 50; the operation method sends it as it is.
+    setup = setup_for(shared_server)
     with pytest.raises(GraphQLClientGraphQLMultiError) as caught:
-        traverse(flavour, shared_server, page_size=51)
+        if flavour == "sync":
+            with setup.sync() as client:
+                client.list_certificates(first=51)
+        else:
+
+            async def run() -> None:
+                async with setup.async_() as client:
+                    await client.list_certificates(first=51)
+
+            asyncio.run(run())
     (error,) = caught.value.errors
     assert error.message == "`first` must be between 0 and 50, got 51."
     assert error.path == ["certificates"]

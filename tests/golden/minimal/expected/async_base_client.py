@@ -35,14 +35,16 @@ from pydantic import BaseModel as PydanticBaseModel
 from pydantic import ConfigDict, ValidationError, create_model
 from pydantic_core import PydanticSerializationError, to_json
 
+from .auth import is_token_request
 from .base_model import UNSET
 from .bulk import BulkIssueError, BulkProgress, IssueResult, make_batches, outcome_is_unknown
 from .exceptions import (
     GraphQLClientGraphQLMultiError,
     GraphQLClientHttpError,
     GraphQLClientInvalidResponseError,
+    TokenError,
 )
-from .retry import RetryPolicy
+from .retry import RetryPolicy, read_operation_type
 
 __all__ = ["AsyncBaseClient"]
 
@@ -60,7 +62,8 @@ _PLAIN = frozenset({str, int, bool, type(None)})
 class AsyncBaseClient:
     """POSTs `{query, operationName, variables}` as JSON to `url`.
 
-    - `headers`: e.g. `{"Authorization": "Bearer ..."}` for a static token;
+    - `headers`: e.g. `{"Authorization": "Bearer ..."}` for a static token; sent
+      with every request, also through an `http_client` of your own;
     - `auth`: an httpx auth flow, e.g. `ClientCredentials(...)`;
     - `http_client`: an `httpx.AsyncClient` of your own (yours to close; one made
       here is closed on leaving `async with`);
@@ -83,10 +86,15 @@ class AsyncBaseClient:
         self.headers = headers
         self.retry = retry or RetryPolicy()
         self._owns_http_client = http_client is None
+        # With a client of the caller's, `headers` are added to each request, over
+        # that client's own defaults (and under a call's own `headers=`).
+        self._extra_headers: httpx.Headers | None = None
         if http_client is None:
             defaults = httpx.Headers(_JSON_HEADERS)
             defaults.update(headers)
             http_client = httpx.AsyncClient(headers=defaults, auth=auth, timeout=timeout)
+        elif headers:
+            self._extra_headers = httpx.Headers(headers)
         self.http_client = http_client
         if not self._owns_http_client and auth is not None:
             self.http_client.auth = auth
@@ -112,32 +120,61 @@ class AsyncBaseClient:
         query: str,
         operation_name: str | None = None,
         variables: dict[str, Any] | None = None,
+        *,
+        operation_type: str | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
-        """Send one operation, retrying what is safe to retry; return the last response."""
-        head, mutation = _encode_operation(query, operation_name)
+        """Send one operation, retrying what is safe to retry; return the last response.
+
+        `operation_type` (`"query"`, `"mutation"` or `"subscription"`) is the type of
+        the operation sent; the generated methods pass it. Without it, it is read
+        from `query`: the operation `operation_name` names, or the only one. An
+        operation whose type cannot be known is treated as a mutation: it is never
+        sent again once it may have reached the server.
+
+        A token request (`ClientCredentials`) that fails is retried like a query
+        (the operation itself was not sent yet), then raises `TokenError`.
+        """
+        head, mutation = _encode_operation(query, operation_name, operation_type)
         if variables:
             content = b"".join((head, b',"variables":', _encode_variables(variables), b"}"))
         else:
             content = head + b"}"
         headers = _json_headers(kwargs.pop("headers")) if "headers" in kwargs else None
         url = self._url()
+        retry = self.retry
         attempt = 1
         while True:
             try:
                 response = await self._post(url, content, headers, kwargs)
+            except TokenError as error:
+                if (
+                    attempt >= retry.max_attempts
+                    or error.status_code is None
+                    or not retry.retries_status(error.status_code, mutation=False)
+                ):
+                    raise
+                await _sleep(retry.delay(attempt, retry_after=error.retry_after))
             except httpx.TransportError as error:
-                if attempt >= self.retry.max_attempts or not self.retry.retries_error(
+                if _failed_token_request(error):
+                    if attempt >= retry.max_attempts or not retry.retries_error(
+                        error, mutation=False
+                    ):
+                        raise TokenError(
+                            f"the token endpoint gave no answer ({type(error).__name__}: "
+                            f"{error or 'no detail'})"
+                        ) from error
+                elif attempt >= retry.max_attempts or not retry.retries_error(
                     error, mutation=mutation
                 ):
                     raise
-                await _sleep(self.retry.delay(attempt))
+                await _sleep(retry.delay(attempt))
             else:
-                if attempt >= self.retry.max_attempts or not self.retry.retries_status(
+                if attempt >= retry.max_attempts or not retry.retries_status(
                     response.status_code, mutation=mutation
                 ):
                     return response
-                await _sleep(self.retry.delay(attempt, response))
+                await _sleep(retry.delay(attempt, response))
             attempt += 1
 
     def _url(self) -> httpx.URL:
@@ -163,13 +200,24 @@ class AsyncBaseClient:
         sets the header on the built request, which costs less than merging a
         headers argument into every request.
         """
+        extra = self._extra_headers
         if headers is None and not kwargs:
             request = self.http_client.build_request("POST", url, content=content)
+            if extra is not None:
+                request.headers.update(extra)
             if "content-type" not in request.headers:
                 request.headers["Content-Type"] = "application/json"
             return await self.http_client.send(request)
-        if headers is None and "content-type" not in self.http_client.headers:
-            headers = httpx.Headers(_JSON_HEADERS)
+        if extra is not None:
+            merged = httpx.Headers(extra)
+            if headers is not None:
+                merged.update(headers)
+            headers = merged
+        if "content-type" not in self.http_client.headers and (
+            headers is None or "content-type" not in headers
+        ):
+            headers = httpx.Headers(headers)
+            headers["Content-Type"] = "application/json"
         return await self.http_client.post(url=url, content=content, headers=headers, **kwargs)
 
     def _parse(self, response: httpx.Response, model: type[ModelT]) -> ModelT:
@@ -184,9 +232,9 @@ class AsyncBaseClient:
             except ValidationError:
                 pass
             else:
-                data = envelope.data
+                data, errors = envelope.data, envelope.errors
                 # Validation makes exactly `model` (or None); `type` is cheaper than isinstance.
-                if type(data) is model and not envelope.errors:
+                if type(data) is model and (errors is None or errors == []):
                     return data
         return model.model_validate(self.get_data(response))
 
@@ -202,6 +250,13 @@ class AsyncBaseClient:
             raise GraphQLClientInvalidResponseError(response=response)
         data = body.get("data")
         errors = body.get("errors")
+        # `errors`, when present, is a list of objects and `data` an object or null.
+        if errors is not None and not (
+            isinstance(errors, list) and all(isinstance(e, dict) for e in errors)
+        ):
+            raise GraphQLClientInvalidResponseError(response=response)
+        if data is not None and not isinstance(data, dict):
+            raise GraphQLClientInvalidResponseError(response=response)
         if errors:
             raise GraphQLClientGraphQLMultiError.from_errors_dicts(errors_dicts=errors, data=data)
         return cast(dict[str, Any], data)
@@ -268,10 +323,26 @@ def _envelope_validator(model: type[PydanticBaseModel]) -> Callable[[bytes], _En
 
 
 @lru_cache(maxsize=256)
-def _encode_operation(query: str, operation_name: str | None) -> tuple[bytes, bool]:
-    """The body up to `variables` (without its closing brace), and whether it is a mutation."""
+def _encode_operation(
+    query: str, operation_name: str | None, operation_type: str | None
+) -> tuple[bytes, bool]:
+    """The body up to `variables` (without its closing brace), and whether it is a mutation.
+
+    An operation whose type is neither given nor readable counts as a mutation.
+    """
     head = _dumps({"query": query, "operationName": operation_name})[:-1].encode()
-    return head, query.lstrip().startswith("mutation")
+    if operation_type is None:
+        operation_type = read_operation_type(query, operation_name)
+    return head, operation_type not in ("query", "subscription")
+
+
+def _failed_token_request(error: httpx.TransportError) -> bool:
+    """True when `error` is the failure of a `ClientCredentials` token request."""
+    try:
+        request = error.request
+    except RuntimeError:  # raised outside a request
+        return False
+    return is_token_request(request)
 
 
 def _json_headers(headers: Any) -> httpx.Headers:

@@ -6,18 +6,26 @@ Queries are retried on connection errors and on 429, 502, 503 and 504. A
 mutation is retried only where the server cannot have acted on it: a 429, or a
 connection that failed before the request was sent. Waits grow exponentially
 with full jitter, are capped, and a `Retry-After` header wins when present.
+
+Whether a document is a mutation is read from the document itself by
+`read_operation_type`: the type of the operation that `operationName` selects, or
+of the only operation. It reads the top level only (keywords, names and
+brackets, skipping strings and comments), which is all it needs and keeps the
+package free of a GraphQL parser; the generated methods pass the type in, so it
+runs only for documents given to `execute` by hand, once per document.
 """
 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import httpx
 
-__all__ = ["NO_RETRY", "RetryPolicy"]
+__all__ = ["NO_RETRY", "RetryPolicy", "parse_retry_after", "read_operation_type"]
 
 # The request was never sent: no connection could be made, or none came free in
 # the connection pool in time.
@@ -46,9 +54,20 @@ class RetryPolicy:
             return isinstance(error, NOT_SENT)
         return isinstance(error, httpx.TransportError)
 
-    def delay(self, attempt: int, response: httpx.Response | None = None) -> float:
-        """Seconds to wait before attempt number `attempt + 1` (attempts count from 1)."""
-        retry_after = None if response is None else _parse_retry_after(response)
+    def delay(
+        self,
+        attempt: int,
+        response: httpx.Response | None = None,
+        *,
+        retry_after: float | None = None,
+    ) -> float:
+        """Seconds to wait before attempt number `attempt + 1` (attempts count from 1).
+
+        `retry_after` is a `Retry-After` already read (from a token endpoint's answer);
+        otherwise `response`'s own header is read.
+        """
+        if retry_after is None and response is not None:
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
         if retry_after is not None:
             return min(retry_after, self.max_retry_after)
         ceiling = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
@@ -58,17 +77,84 @@ class RetryPolicy:
 NO_RETRY = RetryPolicy(max_attempts=1)
 
 
-def _parse_retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a `Retry-After` value; None when absent or unreadable.
+
+    Only ASCII digits count as seconds: `str.isdigit()` alone also accepts `²`
+    and other digits that `float()` refuses.
+    """
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+# One GraphQL token (or ignored text) at a time; anything else stops the reading.
+_TOKEN = re.compile(
+    r"""(?P<skip>[\s,\ufeff]+|\#[^\n\r]*)"""
+    r"""|(?P<string>\"\"\"(?:\\\"\"\"|(?!\"\"\")[\s\S])*\"\"\"|"(?:\\.|[^"\\\n\r])*")"""
+    r"""|(?P<name>[_A-Za-z][_0-9A-Za-z]*)"""
+    r"""|(?P<open>[{(\[])|(?P<close>[})\]])"""
+    r"""|(?P<other>-?[0-9][0-9A-Za-z.+\-]*|\.\.\.|[!$&:=@|])"""
+)
+_OPERATIONS = frozenset({"query", "mutation", "subscription"})
+
+
+def read_operation_type(document: str, operation_name: str | None) -> str | None:
+    """`query`, `mutation` or `subscription`: the type of the operation that
+    `operation_name` names, or of the document's only operation.
+
+    None when it cannot be known: no such operation, several without a name to
+    choose, or a document that is not GraphQL. A caller treats None as a mutation.
+    """
+    operations: list[tuple[str, str | None]] = []
+    depth = 0
+    kind: str | None = None  # the definition whose header is being read
+    named = False  # its name (or something in its place) was seen
+    position = 0
+    while position < len(document):
+        match = _TOKEN.match(document, position)
+        if match is None:
+            return None
+        position = match.end()
+        group = match.lastgroup
+        if group == "skip" or (depth and group in ("string", "name", "other")):
+            continue
+        if group == "open":
+            if depth == 0 and match.group() == "{" and kind is None:
+                operations.append(("query", None))  # the `{ ... }` shorthand
+            if depth == 0 and match.group() == "{":
+                kind = None
+            depth += 1
+        elif group == "close":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif group == "name" and kind is None:
+            kind = match.group()
+            named = False
+            if kind in _OPERATIONS:
+                operations.append((kind, None))
+            elif kind != "fragment":
+                return None  # not an executable definition
+        elif group == "name" and not named:
+            named = True
+            if kind in _OPERATIONS:
+                operations[-1] = (operations[-1][0], match.group())
+        else:
+            named = True
+    if depth != 0 or kind is not None:
+        return None
+    if operation_name is not None:
+        chosen = [t for t, name in operations if name == operation_name]
+    else:
+        chosen = [t for t, _ in operations] if len(operations) == 1 else []
+    return chosen[0] if len(chosen) == 1 else None

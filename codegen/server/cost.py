@@ -1,0 +1,204 @@
+"""The query cost limit: a graphql-core validation rule that refuses a request before it runs.
+
+Three house limits. The document may hold at most `MAX_TOKENS` (10,000) tokens:
+graphql-core's parser stops there, so a huge document costs little to refuse (the
+introspection query has about 300; `ListCertificates` about 40). Then, per
+operation, with fragments expanded:
+
+- at most `MAX_ROOT_FIELDS` (100) root fields, aliases included: each root field
+  is a query of its own on the database;
+- at most `MAX_COST` (50,000) for an estimate of the values the response can
+  hold: every field counts 1, and the fields under a list count once per item it
+  may hold, which is the enclosing `first`/`last` (a literal; 50, the page limit,
+  for a variable or when absent) for a connection's `edges`, and 50 for any other
+  list. A full page of `ListCertificates` costs 256; `PortfolioItems` 601.
+  Introspection (`__schema`, `__type`) counts each field once: the schema is small.
+
+A refused request gets HTTP 400 with one GraphQL error saying which limit it
+passed, and nothing of it is executed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SchemaMetaFieldDef,
+    SelectionSetNode,
+    TypeMetaFieldDef,
+    ValidationContext,
+    ValidationRule,
+    get_named_type,
+    get_nullable_type,
+    is_list_type,
+    parse,
+)
+
+__all__ = ["LIST_SIZE", "MAX_COST", "MAX_ROOT_FIELDS", "MAX_TOKENS", "QueryCostRule", "parse_query"]
+
+MAX_TOKENS = 10_000
+MAX_ROOT_FIELDS = 100
+MAX_COST = 50_000
+LIST_SIZE = 50
+_PAGE_ARGUMENTS = ("first", "last")
+
+
+def parse_query(context: Any, data: dict[str, Any]) -> DocumentNode:
+    """Parse a request's `query`, stopping after `MAX_TOKENS` tokens (ariadne's `query_parser`)."""
+    return parse(data["query"], max_tokens=MAX_TOKENS)
+
+
+class QueryCostRule(ValidationRule):
+    """Refuses an operation with too many root fields or too high an estimated cost."""
+
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        self._roots: dict[str, int] = {}
+        self._costs: dict[tuple[str, int, bool], int] = {}
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+        root = self.context.schema.get_root_type(node.operation)
+        if root is None:
+            return  # another rule reports the missing root type
+        roots = self._count_roots(node.selection_set, set())
+        if roots > MAX_ROOT_FIELDS:
+            self.report_error(
+                GraphQLError(
+                    f"The operation asks for {roots} root fields (aliases included); "
+                    f"at most {MAX_ROOT_FIELDS} are allowed in one request.",
+                    node,
+                )
+            )
+            return
+        cost = self._cost(node.selection_set, root, LIST_SIZE, False, set())
+        if cost > MAX_COST:
+            self.report_error(
+                GraphQLError(
+                    f"The operation is too expensive: its response could hold about {cost} "
+                    f"values; at most {MAX_COST} are allowed in one request.",
+                    node,
+                )
+            )
+
+    def _count_roots(self, selection_set: SelectionSetNode, visiting: set[str]) -> int:
+        """Root fields, with inline fragments and fragment spreads expanded."""
+        count = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                count += 1
+            elif isinstance(selection, InlineFragmentNode):
+                count += self._count_roots(selection.selection_set, visiting)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name not in self._roots:
+                    fragment = self.context.get_fragment(name)
+                    if fragment is None or name in visiting:
+                        continue  # unknown or cyclic: other rules report it
+                    visiting.add(name)
+                    self._roots[name] = self._count_roots(fragment.selection_set, visiting)
+                    visiting.discard(name)
+                count += self._roots[name]
+        return count
+
+    def _cost(
+        self,
+        selection_set: SelectionSetNode,
+        parent: GraphQLNamedType | None,
+        page: int,
+        meta: bool,
+        visiting: set[str],
+    ) -> int:
+        """The values one instance of `selection_set` on `parent` can hold."""
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self._field_cost(selection, parent, page, meta, visiting)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                inner = (
+                    parent
+                    if condition is None
+                    else self.context.schema.get_type(condition.name.value)
+                )
+                total += self._cost(selection.selection_set, inner, page, meta, visiting)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self._fragment_cost(selection.name.value, page, meta, visiting)
+            if total > MAX_COST:
+                break
+        return total
+
+    def _fragment_cost(self, name: str, page: int, meta: bool, visiting: set[str]) -> int:
+        key = (name, page, meta)
+        if key not in self._costs:
+            fragment = self.context.get_fragment(name)
+            if fragment is None or name in visiting:
+                return 0  # unknown or cyclic: other rules report it
+            inner = self.context.schema.get_type(fragment.type_condition.name.value)
+            visiting.add(name)
+            self._costs[key] = self._cost(fragment.selection_set, inner, page, meta, visiting)
+            visiting.discard(name)
+        return self._costs[key]
+
+    def _field_cost(
+        self,
+        field: FieldNode,
+        parent: GraphQLNamedType | None,
+        page: int,
+        meta: bool,
+        visiting: set[str],
+    ) -> int:
+        if field.selection_set is None:
+            return 1
+        name = field.name.value
+        definition = None
+        if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            definition = parent.fields.get(name)
+        if name.startswith("__"):
+            meta = True  # introspection: meta fields are not in `parent.fields`
+        inner: GraphQLNamedType | None = None
+        multiplier = 1
+        if definition is not None:
+            inner = get_named_type(definition.type)
+            if is_list_type(get_nullable_type(definition.type)) and not meta:
+                multiplier = page if name == "edges" else LIST_SIZE
+            if any(argument in definition.args for argument in _PAGE_ARGUMENTS):
+                page = _page_size(field)
+        elif meta:
+            inner = _meta_type(parent, name)
+        children = self._cost(field.selection_set, inner, page, meta, visiting)
+        return 1 + multiplier * children
+
+
+def _page_size(field: FieldNode) -> int:
+    """The most edges `field` can return: its literal `first`/`last`, else the page limit."""
+    sizes = [LIST_SIZE]
+    for argument in field.arguments:
+        if argument.name.value in _PAGE_ARGUMENTS:
+            value = argument.value
+            if isinstance(value, IntValueNode):
+                sizes.append(max(0, int(value.value)))
+    return min(sizes)
+
+
+def _meta_type(parent: GraphQLNamedType | None, name: str) -> GraphQLNamedType | None:
+    """The type of an introspection field (`__schema`, `__type`, or one below them)."""
+    if name == "__schema":
+        return get_named_type(SchemaMetaFieldDef.type)
+    if name == "__type":
+        return get_named_type(TypeMetaFieldDef.type)
+    if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+        definition = parent.fields.get(name)
+        if definition is not None:
+            named: GraphQLNamedType = get_named_type(definition.type)
+            return named
+    return None

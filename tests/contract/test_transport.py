@@ -1,0 +1,207 @@
+"""The kit's HTTP exchanges with an endpoint that stops answering: a mutation is never sent
+twice, and a dead endpoint is reported as unreachable (exit 2), not as broken properties.
+
+The endpoint is the reference server behind a loopback proxy (`client/scripted.py`) that
+forwards requests, and at a chosen point drops connections or stops answering."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from client.scripted import (
+    DROP,
+    STALL,
+    Reply,
+    ScriptedRequest,
+    ScriptedServer,
+    graphql_reply,
+    scripted_server,
+)
+
+from codegen.cli import main
+from codegen.contract import ContractOptions
+from codegen.contract import run_contract as check_contract
+from codegen.contract.recorder import OutcomeUnknownError, Recorder, is_mutation
+from codegen.errors import TargetError
+
+from .launch import REPO, Served
+
+CONFIG = ["--config", str(REPO / "pyproject.toml")]
+# What the proxy does with a request: forward it, forward it and drop the connection
+# instead of answering, or not forward it and drop or stall.
+Plan = Callable[[ScriptedRequest], str]
+
+
+@contextmanager
+def proxy(served: Served, plan: Plan) -> Iterator[ScriptedServer]:
+    with httpx.Client(timeout=30) as upstream:
+
+        def answer(request: ScriptedRequest) -> Reply | str:
+            decision = plan(request)
+            if decision in ("drop", "stall"):
+                return DROP if decision == "drop" else STALL
+            headers = {
+                name: request.headers[name]
+                for name in ("authorization", "content-type")
+                if name in request.headers
+            }
+            reply = upstream.post(served.url, content=request.body, headers=headers)
+            if decision == "forward, then drop":
+                return DROP
+            content_type = reply.headers.get("content-type", "application/json")
+            return Reply(reply.status_code, reply.content, {}, content_type)
+
+        with scripted_server(answer) as server:
+            yield server
+
+
+def _is_mutation(request: ScriptedRequest) -> bool:
+    return is_mutation(request.json()["query"])
+
+
+def _items(served: Served) -> int:
+    response = httpx.post(
+        served.url,
+        json={"query": "{ portfolioItems { id } }"},
+        headers={"Authorization": f"Bearer {served.token}"},
+    )
+    return len(response.json()["data"]["portfolioItems"])
+
+
+def _users(served: Served) -> list[str]:
+    return [option for user in served.user_ids for option in ("--user-id", user)]
+
+
+def test_a_mutation_whose_connection_drops_is_not_resent_and_ends_the_run_with_exit_2(
+    served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def plan(request: ScriptedRequest) -> str:
+        return "forward, then drop" if _is_mutation(request) else "forward"
+
+    before = _items(served)
+    with proxy(served, plan) as server:
+        code = main(
+            [
+                "contract",
+                *CONFIG,
+                "--url",
+                server.url,
+                "--token",
+                served.token,
+                *_users(served),
+                "--allow-mutations",
+                "--property",
+                "known_users_succeed",
+                "--max-examples",
+                "5",
+                "--seed",
+                "0",
+            ]
+        )
+        mutations = [r for r in server.requests if _is_mutation(r)]
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "outcome unknown" in err and "not sent again" in err
+    (sent,) = mutations  # sent once, never again
+    issued = len(set(sent.json()["variables"]["userIds"]) & set(served.user_ids))
+    assert issued >= 1
+    assert _items(served) == before + issued  # applied exactly once
+
+
+@pytest.mark.parametrize("death", ["drop", "stall"])
+def test_an_endpoint_that_dies_after_the_baseline_is_unreachable_not_violated(
+    served: Served, death: str
+) -> None:
+    alive = 4  # the preflight and the three pages of the baseline
+
+    def plan(request: ScriptedRequest) -> str:
+        return "forward" if request.number <= alive else death
+
+    timeout = 0.5
+    with proxy(served, plan) as server:
+        options = ContractOptions(
+            config_file=REPO / "pyproject.toml",
+            schema_path=REPO / "schema" / "pluvo.graphql",
+            url=server.url,
+            token=served.token,
+            max_examples=20,
+            seed=0,
+            timeout=timeout,
+        )
+        outcomes: list[Any] = []
+        started = time.monotonic()
+        with pytest.raises(TargetError) as caught:
+            check_contract(options, on_outcome=outcomes.append)
+        elapsed = time.monotonic() - started
+        sent = len(server.requests)
+    assert not isinstance(caught.value, OutcomeUnknownError)
+    message = str(caught.value)
+    assert "unreachable" in message and "{ __typename }" in message and "\n" not in message
+    assert outcomes == []  # no property was reported, as violated or otherwise
+    # The request that went unanswered (a dropped query is sent once more on a fresh
+    # connection), then the one liveness check.
+    assert sent == alive + (3 if death == "drop" else 2)
+    assert elapsed < 2 * timeout + 3
+
+
+def test_a_dead_endpoint_mid_run_exits_2_with_one_line(
+    served: Served, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    def plan(request: ScriptedRequest) -> str:
+        return "forward" if request.number <= 4 else "drop"
+
+    with proxy(served, plan) as server:
+        code = main(
+            ["contract", *CONFIG, "--url", server.url, "--token", served.token, "--seed", "0"]
+        )
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith("pluvo-codegen: ") and "unreachable" in captured.err
+    assert "violated" not in captured.out
+
+
+def test_a_query_on_a_dropped_kept_alive_connection_is_sent_once_more(served: Served) -> None:
+    def plan(request: ScriptedRequest) -> str:
+        return "drop" if request.number == 5 else "forward"
+
+    with proxy(served, plan) as server:
+        options = ContractOptions(
+            config_file=REPO / "pyproject.toml",
+            schema_path=REPO / "schema" / "pluvo.graphql",
+            url=server.url,
+            token=served.token,
+            max_examples=3,
+            seed=0,
+            properties=("pages_never_exceed_their_size",),
+        )
+        report = check_contract(options)
+        fifth, sixth = server.requests[4:6]
+    assert not report.violated
+    assert fifth.body == sixth.body  # the dropped query, sent again
+
+
+def test_each_mutation_goes_out_on_a_connection_of_its_own() -> None:
+    """So that a kept-alive connection the server closed while idle cannot fail a mutation."""
+    answer = graphql_reply({"data": {"__typename": "Query"}})
+    with scripted_server(lambda request: answer) as server:
+        recorder = Recorder(server.url, "t0k3n", timeout=5)
+        try:
+            for document in (QUERY, MUTATION, QUERY, MUTATION, QUERY):
+                recorder.post(document)
+        finally:
+            recorder.close()
+        ports = [request.client_port for request in server.requests]
+    query_ports = {ports[0], ports[2], ports[4]}
+    assert len(query_ports) == 1  # the queries share one kept-alive connection
+    assert len({ports[1], ports[3], *query_ports}) == 3  # each mutation has its own
+
+
+QUERY = "query Q { __typename }"
+MUTATION = 'mutation M { generateCertificate(id: "x", userIds: []) { __typename } }'
