@@ -33,7 +33,6 @@ from pydantic import BaseModel as PydanticBaseModel
 from pydantic import ConfigDict, ValidationError, create_model
 from pydantic_core import PydanticSerializationError, to_json
 
-from .auth import is_token_request
 from .base_model import UNSET
 from .bulk import BulkIssueError, BulkProgress, IssueResult, make_batches, outcome_is_unknown
 from .exceptions import (
@@ -42,7 +41,7 @@ from .exceptions import (
     GraphQLClientInvalidResponseError,
     TokenError,
 )
-from .retry import RetryPolicy, read_operation_type
+from .retry import RetryPolicy, is_token_request, read_operation_type
 
 __all__ = ["AsyncBaseClient"]
 

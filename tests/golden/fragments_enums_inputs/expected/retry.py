@@ -25,7 +25,24 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-__all__ = ["NO_RETRY", "RetryPolicy", "parse_retry_after", "read_operation_type"]
+__all__ = [
+    "NO_RETRY",
+    "TOKEN_REQUEST",
+    "RetryPolicy",
+    "is_token_request",
+    "parse_retry_after",
+    "read_operation_type",
+]
+
+# The request extension that marks `ClientCredentials`' token requests. It lives here,
+# not in `auth`, because the base client needs it and a package may leave `auth` out.
+TOKEN_REQUEST = "pluvo.token_request"
+
+
+def is_token_request(request: httpx.Request) -> bool:
+    """True for a token request made by `ClientCredentials`."""
+    return bool(request.extensions.get(TOKEN_REQUEST))
+
 
 # The request was never sent: no connection could be made, or none came free in
 # the connection pool in time.
