@@ -146,11 +146,14 @@ def _git_show(spec: str, root: Path) -> bytes:
         raise SchemaSourceError(
             f"{spec}: expected git:REVISION:PATH, e.g. git:origin/main:schema/pluvo.graphql"
         )
+    if revision.startswith("-"):
+        # git would read it as an option (`--output=FILE` writes a file).
+        raise SchemaSourceError(f"{spec}: a git revision cannot start with '-'")
     # `./` makes git read the path relative to `root`, not to the repository's top.
     target = f"{revision}:{path if path.startswith('./') else './' + path}"
     try:
         completed = subprocess.run(
-            ["git", "show", target], cwd=root, capture_output=True, check=False
+            ["git", "show", "--end-of-options", target], cwd=root, capture_output=True, check=False
         )
     except FileNotFoundError:
         raise SchemaSourceError(f"{spec}: git is not installed") from None
