@@ -39,10 +39,12 @@ from codegen.errors import Diagnostic, DocumentError
 __all__ = [
     "GRAPHQL_SUFFIXES",
     "Sources",
+    "build_schema_from_documents",
     "find_graphql_files",
     "find_module_name_clashes",
     "load_sources",
     "reserved_module_names",
+    "schema_from_sdl",
 ]
 
 GRAPHQL_SUFFIXES = (".graphql", ".graphqls", ".gql")
@@ -149,7 +151,7 @@ def load_sources(config: Config) -> Sources:
     operation_docs = _parse_files(config, config.queries_path, "operations", problems)
     # Operations are still parsed when the schema is broken, so that one run
     # reports syntax errors in both.
-    schema = _build_schema(schema_docs, problems) if schema_ok else None
+    schema = build_schema_from_documents(schema_docs, problems) if schema_ok else None
     if schema is None:
         raise DocumentError(problems)
     operations = concat_ast(operation_docs)
@@ -211,9 +213,27 @@ def read_source(file: Path, shown: str, problems: list[Diagnostic]) -> Source | 
         return None
 
 
-def _build_schema(
+def schema_from_sdl(source: Source) -> GraphQLSchema:
+    """Build a schema from SDL exactly as `validate` does, or raise every problem found.
+
+    `diff` builds the schema it validates operations against with this, and `pull`
+    checks with it that the SDL it is about to write is a schema `validate` accepts.
+    """
+    problems: list[Diagnostic] = []
+    try:
+        document = parse(source)
+    except GraphQLSyntaxError as error:
+        raise DocumentError([diagnose(error)]) from None
+    schema = build_schema_from_documents([document], problems)
+    if schema is None:
+        raise DocumentError(problems)
+    return schema
+
+
+def build_schema_from_documents(
     documents: Sequence[DocumentNode], problems: list[Diagnostic]
 ) -> GraphQLSchema | None:
+    """graphql-core's SDL validation, build and schema validation; None after a problem."""
     document = concat_ast(documents)
     sdl_errors = validate_sdl(document)
     if sdl_errors:
