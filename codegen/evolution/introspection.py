@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from codegen.evolution.model import (
@@ -46,6 +46,7 @@ def client_schema(data: Mapping[str, Any]) -> GraphQLSchema:
     if not isinstance(data.get("__schema"), Mapping):
         errors = " (it holds errors instead)" if "errors" in data else ""
         raise IntrospectionShapeError(f"not an introspection result: no __schema object{errors}")
+    _check_depth(data["__schema"])
     try:
         schema = build_client_schema(cast(IntrospectionQuery, data))
         problems = validate_schema(schema)
@@ -66,6 +67,41 @@ def client_schema(data: Mapping[str, Any]) -> GraphQLSchema:
 
 
 _TOO_DEEP = "not a valid introspection result: a type reference is nested too deeply"
+# graphql-core's introspection query asks for 7 levels of ofType; a reference wrapped
+# more than this many times is not from a real server (and SDL so deep would not parse).
+MAX_TYPE_DEPTH = 32
+
+
+def _check_depth(schema: Mapping[str, Any]) -> None:
+    """Refuse an `ofType` chain deeper than MAX_TYPE_DEPTH, without recursing."""
+
+    def references() -> Iterator[tuple[str, Any]]:
+        for type_ in _entries(schema.get("types")):
+            name = type_.get("name")
+            for key in ("fields", "inputFields"):
+                for field in _entries(type_.get(key)):
+                    yield f"{name}.{field.get('name')}", field.get("type")
+                    for arg in _entries(field.get("args")):
+                        yield f"{name}.{field.get('name')}.{arg.get('name')}", arg.get("type")
+        for directive in _entries(schema.get("directives")):
+            for arg in _entries(directive.get("args")):
+                yield f"@{directive.get('name')}.{arg.get('name')}", arg.get("type")
+
+    for where, ref in references():
+        depth = 0
+        while isinstance(ref, Mapping) and ref.get("ofType") is not None:
+            depth += 1
+            if depth > MAX_TYPE_DEPTH:
+                raise IntrospectionShapeError(
+                    f"not a valid introspection result: the type of {where} is wrapped "
+                    f"more than {MAX_TYPE_DEPTH} times"
+                )
+            ref = ref["ofType"]
+
+
+def _entries(value: Any) -> Iterator[Mapping[str, Any]]:
+    if isinstance(value, list):
+        yield from (entry for entry in value if isinstance(entry, Mapping))
 
 
 def _one_line(error: object) -> str:
