@@ -111,7 +111,7 @@ def test_the_extras_are_valid_and_read_fast() -> None:
     assert fast_reader_accepts(EXTRAS + "type Query { a: Int }") is True
 
 
-@settings(max_examples=400)
+@settings(max_examples=100)
 @given(mutated_sdl())
 @example(EXTRAS + "directive @a(x: Int @nope) on FIELD_DEFINITION type Query { a: Int }")
 @example(EXTRAS + 'type Query { a: Url @specifiedBy(url: "x") }')
