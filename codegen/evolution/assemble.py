@@ -111,10 +111,8 @@ def assemble(parts: Parts) -> Schema:
         if type_.name in BUILT_IN_SCALARS or type_.name.startswith("__"):
             raise SchemaProblem(f"Type '{type_.name}' is reserved.", type_.offset)
         types[type_.name] = type_
-    extension_directives: dict[str, list[DirectiveUse]] = {}
     for extension in parts.extensions:
         types[extension.name] = _extend(types.get(extension.name), extension)
-        extension_directives.setdefault(extension.name, []).extend(extension.directives)
     directives: dict[str, DirectiveDef] = {}
     for directive in parts.directives:
         if directive.name in directives:
@@ -122,7 +120,7 @@ def assemble(parts: Parts) -> Schema:
                 f"There can be only one directive named '@{directive.name}'.", directive.offset
             )
         directives[directive.name] = directive
-    _check(types, directives, extension_directives, parts)
+    _check(types, directives, parts)
     roots = _find_roots(types, parts)
     return Schema(
         types=types,
@@ -180,6 +178,9 @@ def _extend(base: TypeDef | None, extension: TypeDef) -> TypeDef:
         values=values,
         interfaces=base.interfaces + extension.interfaces,
         members=base.members + extension.members,
+        # As graphql-inspector reports them (its loader merges extensions into the
+        # definition): a directive applied by `extend type X @d` is X's directive.
+        directives=base.directives + extension.directives,
     )
 
 
@@ -210,7 +211,6 @@ def _find_roots(types: dict[str, TypeDef], parts: Parts) -> dict[str, str]:
 def _check(
     types: dict[str, TypeDef],
     directives: dict[str, DirectiveDef],
-    extension_directives: dict[str, list[DirectiveUse]],
     parts: Parts,
 ) -> None:
     def kind_of(type_: str, offset: int) -> str:
@@ -231,9 +231,7 @@ def _check(
     uses = _DirectiveChecker(directives)
     for type_ in types.values():
         location = _TYPE_LOCATION[type_.kind]
-        uses.check(
-            [*type_.directives, *extension_directives.get(type_.name, ())], location, type_.offset
-        )
+        uses.check(type_.directives, location, type_.offset)
         for name in type_.interfaces:
             if kind_of(name, type_.offset) != "INTERFACE":
                 raise SchemaProblem(
@@ -264,9 +262,7 @@ def _check(
                 f"Type '{type_.name}' can only implement an interface once.", type_.offset
             )
     for directive in directives.values():
-        _check_input_values(
-            directive.args.values(), "ARGUMENT_DEFINITION", check_input_type, uses
-        )
+        _check_input_values(directive.args.values(), "ARGUMENT_DEFINITION", check_input_type, uses)
     for part in parts.schemas + parts.schema_extensions:
         uses.check(part.directives, "SCHEMA", part.offset)
 

@@ -41,7 +41,7 @@ extend schema @tag(name: "s")
 
 VOCABULARY = [
     *("@nope", "@flag", "@tag", "@deprecated", "@oneOf", "@specifiedBy", "@include(if: true)"),
-    *('@tag(name: 1)', '@tag(weight: 2)', '@deprecated(reason: 5)', '@specifiedBy(url: 5)'),
+    *("@tag(name: 1)", "@tag(weight: 2)", "@deprecated(reason: 5)", "@specifiedBy(url: 5)"),
     *("extend", "type", "interface", "union", "input", "enum", "scalar", "schema", "directive"),
     *("implements", "repeatable", "on", "FIELD", "OBJECT", "query", "Node", "Leaf", "Pick"),
     *("Query", "Int", "Nope", "__x", "id", "true", "null", "1", "1.5", '"s"', '"""b"""'),
