@@ -14,10 +14,10 @@ from graphql import GraphQLError, Lexer, Source, TokenKind, build_schema
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from codegen.errors import CodegenError
 from codegen.evolution import schema_from_text
 from codegen.evolution.assemble import SchemaProblem
 from codegen.evolution.read_sdl import Unsupported, read_sdl
-from codegen.errors import CodegenError
 
 from .strategies import print_sdl, schemas, styles
 
