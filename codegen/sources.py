@@ -43,6 +43,7 @@ __all__ = [
     "find_graphql_files",
     "find_module_name_clashes",
     "load_sources",
+    "operation_rules",
     "reserved_module_names",
     "schema_from_sdl",
 ]
@@ -78,6 +79,15 @@ OPERATION_RULES = (
     *(rule for rule in specified_rules if rule is not NoUnusedFragmentsRule),
     NamedOperationRule,
 )
+
+
+def operation_rules(config: Config) -> tuple[type[ASTValidationRule], ...]:
+    """graphql-core's rules but those the config's `skip_validation_rules` names, and ours."""
+    skipped = set(config.skip_validation_rules)
+    return (
+        *(rule for rule in specified_rules if rule.__name__.removesuffix("Rule") not in skipped),
+        NamedOperationRule,
+    )
 
 
 def reserved_module_names(config: Config) -> frozenset[str]:
@@ -155,7 +165,7 @@ def load_sources(config: Config) -> Sources:
     if schema is None:
         raise DocumentError(problems)
     operations = concat_ast(operation_docs)
-    for error in validate(schema, operations, OPERATION_RULES):
+    for error in validate(schema, operations, operation_rules(config)):
         problems.append(diagnose(error))
     problems.extend(
         diagnose(error)
