@@ -223,29 +223,30 @@ def read_source(file: Path, shown: str, problems: list[Diagnostic]) -> Source | 
         return None
 
 
-def schema_from_sdl(source: Source) -> GraphQLSchema:
+def schema_from_sdl(source: Source, *, sdl_checked: bool = False) -> GraphQLSchema:
     """Build a schema from SDL exactly as `validate` does, or raise every problem found.
 
     `diff` builds the schema it validates operations against with this, and `pull`
     checks with it that the SDL it is about to write is a schema `validate` accepts.
+    `sdl_checked` skips `validate_sdl`, for text whose SDL rules were already checked.
     """
     problems: list[Diagnostic] = []
     try:
         document = parse(source)
     except GraphQLSyntaxError as error:
         raise DocumentError([diagnose(error)]) from None
-    schema = build_schema_from_documents([document], problems)
+    schema = build_schema_from_documents([document], problems, sdl_checked=sdl_checked)
     if schema is None:
         raise DocumentError(problems)
     return schema
 
 
 def build_schema_from_documents(
-    documents: Sequence[DocumentNode], problems: list[Diagnostic]
+    documents: Sequence[DocumentNode], problems: list[Diagnostic], *, sdl_checked: bool = False
 ) -> GraphQLSchema | None:
     """graphql-core's SDL validation, build and schema validation; None after a problem."""
     document = concat_ast(documents)
-    sdl_errors = validate_sdl(document)
+    sdl_errors = [] if sdl_checked else validate_sdl(document)
     if sdl_errors:
         problems.extend(diagnose(error) for error in sdl_errors)
         return None

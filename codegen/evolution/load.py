@@ -59,7 +59,8 @@ class LoadedSchema:
 
         from codegen.sources import schema_from_sdl
 
-        return schema_from_sdl(Source(self.text or "", self.name))
+        # Reading the text into the model already checked the SDL rules.
+        return schema_from_sdl(Source(self.text or "", self.name), sdl_checked=True)
 
     @cached_property
     def _line_starts(self) -> list[int]:
