@@ -100,16 +100,20 @@ def assemble(parts: Parts) -> Schema:
 
     Both readers (the fast one in `read_sdl` and graphql-core's AST in `from_ast`)
     produce the same `Parts`, and this module alone turns them into a `Schema`, so
-    that the two give equal models. It checks what graphql-core's `validate_sdl`
-    checks (unknown types and directives, duplicate names, misplaced or repeated
-    directives, directive arguments) and raises `SchemaProblem` at the first problem.
+    that the two give equal models. It checks what graphql-core's `build_schema`
+    checks: `validate_sdl`'s rules (unknown types and directives, duplicate names,
+    misplaced or repeated directives, directive arguments), the values of
+    `@deprecated` and `@specifiedBy`, and the kinds of interfaces, union members,
+    fields and arguments; it raises `SchemaProblem` at the first problem. The rules
+    only `validate_schema` checks (reserved `__` names, interfaces implemented
+    correctly, ...) are not checked here, as neither graphql-core's `build_schema`
+    nor graphql-inspector checks them; `LoadedSchema.graphql_schema` does, when an
+    operation is validated.
     """
     types: dict[str, TypeDef] = {}
     for type_ in parts.types:
         if type_.name in types:
             raise SchemaProblem(f"There can be only one type named '{type_.name}'.", type_.offset)
-        if type_.name in BUILT_IN_SCALARS or type_.name.startswith("__"):
-            raise SchemaProblem(f"Type '{type_.name}' is reserved.", type_.offset)
         types[type_.name] = type_
     for extension in parts.extensions:
         types[extension.name] = _extend(types.get(extension.name), extension)
@@ -257,10 +261,6 @@ def _check(
         )
         for value in type_.values.values():
             uses.check(value.directives, "ENUM_VALUE", value.offset)
-        if len(set(type_.interfaces)) != len(type_.interfaces):
-            raise SchemaProblem(
-                f"Type '{type_.name}' can only implement an interface once.", type_.offset
-            )
     for directive in directives.values():
         _check_input_values(directive.args.values(), "ARGUMENT_DEFINITION", check_input_type, uses)
     for part in parts.schemas + parts.schema_extensions:

@@ -117,6 +117,13 @@ def test_the_extras_are_valid_and_read_fast() -> None:
 @example(EXTRAS + 'type Query { a: Url @specifiedBy(url: "x") }')
 @example(EXTRAS + "type Query { a: Int } scalar U @specifiedBy(url: 5)")
 @example(EXTRAS + "type Query { a: Int } extend type Query @oneOf")
+@example(EXTRAS + "type Query { a: Int } type __x { a: Int }")
+@example(EXTRAS + "type Query { a: Int } scalar String")
+@example(EXTRAS + "type Query implements Node & Node { id: ID! }")
+@example(EXTRAS + "type Query { a: Int } union U = Query | Node")
+@example(EXTRAS + "type Query { a: Pick }")
+@example(EXTRAS + "type Query { a(x: Query): Int }")
+@example(EXTRAS + "type Query implements Leaf { id: ID! }")
 def test_the_fast_reader_and_graphql_core_agree_on_mutated_sdl(text: str) -> None:
     core = graphql_core_accepts(text)
     fast = fast_reader_accepts(text)
