@@ -122,7 +122,9 @@ def schema_from_text(raw: bytes, name: str) -> LoadedSchema:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         message = f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded"
         raise DocumentError([Diagnostic(name, line, column, message)]) from exc
-    if name.endswith(".json") or text.lstrip().startswith("{"):
+    # A GraphQL file is SDL even if it starts with `{` (an executable definition).
+    sdl_file = name.endswith((".graphql", ".graphqls", ".gql"))
+    if name.endswith(".json") or (text.lstrip().startswith("{") and not sdl_file):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:

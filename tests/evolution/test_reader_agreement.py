@@ -124,6 +124,7 @@ def test_the_extras_are_valid_and_read_fast() -> None:
 @example(EXTRAS + "type Query { a: Pick }")
 @example(EXTRAS + "type Query { a(x: Query): Int }")
 @example(EXTRAS + "type Query implements Leaf { id: ID! }")
+@example("{ name: String } " + EXTRAS + "type Query { a: Int }")
 def test_the_fast_reader_and_graphql_core_agree_on_mutated_sdl(text: str) -> None:
     core = graphql_core_accepts(text)
     fast = fast_reader_accepts(text)
