@@ -216,10 +216,11 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_generate(args: argparse.Namespace) -> int:
     """`pluvo-codegen generate`."""
     from codegen.config import load_config
-    from codegen.generate import render_package, write_package
+    from codegen.generate import check_package_dir, render_package, write_package
     from codegen.sources import load_sources
 
     config = load_config(args.config)
+    check_package_dir(config)  # refuse a folder it must not replace before any work
     files = render_package(config, load_sources(config))
     changed = write_package(config, files)
     state = "written" if changed else "already up to date"

@@ -11,7 +11,7 @@ and `@specifiedBy`). The rules only `validate_schema` checks are left to the mom
 from __future__ import annotations
 
 from graphql import GraphQLError, Lexer, Source, TokenKind, build_schema
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from codegen.errors import CodegenError
@@ -111,7 +111,6 @@ def test_the_extras_are_valid_and_read_fast() -> None:
     assert fast_reader_accepts(EXTRAS + "type Query { a: Int }") is True
 
 
-@settings(max_examples=100)
 @given(mutated_sdl())
 @example(EXTRAS + "directive @a(x: Int @nope) on FIELD_DEFINITION type Query { a: Int }")
 @example(EXTRAS + 'type Query { a: Url @specifiedBy(url: "x") }')
