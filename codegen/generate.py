@@ -279,7 +279,13 @@ def _swap(target: Path, files: Mapping[str, bytes], display: Callable[[Path], st
         for name, content in files.items():
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
+            try:
+                path.write_bytes(content)
+            except OSError as exc:
+                if exc.filename is not None:
+                    raise
+                # A full disk fails the write itself, which names no file: name it.
+                raise OSError(exc.errno, exc.strerror, str(path)) from exc
         if target.exists():
             target.rename(backup)
             moved_aside = True

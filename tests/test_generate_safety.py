@@ -395,3 +395,58 @@ def test_every_ariadne_codegen_setting_is_honoured_or_refused() -> None:
     settings = {field.name for field in dataclasses.fields(ClientSettings)}
     assert settings == HONOURED_SETTINGS | UNSUPPORTED_SETTINGS
     assert not HONOURED_SETTINGS & UNSUPPORTED_SETTINGS
+
+
+def _can_mount_tmpfs() -> bool:
+    import subprocess
+
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=4k tmpfs /mnt"],
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _can_mount_tmpfs(), reason="no mount namespace for a tiny tmpfs here")
+def test_a_really_full_disk_leaves_the_package_byte_identical(project: Project) -> None:
+    """generated/ on a 160 KiB tmpfs holds the package once, not the new copy beside it."""
+    import subprocess
+    import sys
+
+    project.write("queries/user_names.graphql", NEW_OPERATION)
+    saved = project.root / "saved"
+    shutil.copytree(project.root / "generated", saved)
+    script = """
+        set -e
+        mount -t tmpfs -o size=160k tmpfs "$ROOT/generated"
+        cp -a "$SAVED/." "$ROOT/generated/"
+        listing() { (cd "$ROOT/generated" && find . | sort && find . -type f | sort | xargs cat); }
+        before=$(listing | sha256sum)
+        set +e
+        "$PYTHON" -m codegen generate --config "$ROOT/pyproject.toml"
+        echo "exit=$?" >&2
+        after=$(listing | sha256sum)
+        [ "$before" = "$after" ] && echo "generated/ unchanged" >&2
+    """
+    env = {**os.environ, "ROOT": str(project.root), "SAVED": str(saved), "PYTHON": sys.executable}
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    lines = done.stderr.splitlines()
+    assert "Traceback" not in done.stderr
+    assert lines[1:] == ["exit=2", "generated/ unchanged"], done.stderr
+    assert re.fullmatch(
+        r"pluvo-codegen: generated/pluvo_client: cannot write the package: "
+        r"No space left on device \(generated/\.pluvo_client\.new-\w+/[\w./]+\)",
+        lines[0],
+    ), done.stderr
