@@ -450,3 +450,24 @@ def test_a_really_full_disk_leaves_the_package_byte_identical(project: Project) 
         r"No space left on device \(generated/\.pluvo_client\.new-\w+/[\w./]+\)",
         lines[0],
     ), done.stderr
+
+
+def test_check_on_an_unreadable_package_is_one_line(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Injected, as root reads anything: the package's client.py cannot be read."""
+    original = Path.read_bytes
+
+    def unreadable(self: Path) -> bytes:
+        if self.name == "client.py" and project.root in self.parents:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return original(self)
+
+    before = _everything(project.root)
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    assert project.run("check") == 2
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    client = "generated/pluvo_client/client.py"
+    assert err == f"pluvo-codegen: {client}: cannot read: Permission denied\n"
+    assert _everything(project.root) == before

@@ -230,3 +230,16 @@ def test_pull_never_writes_sdl_that_validate_would_reject(
     assert "Document is nested too deeply. Parsing aborted." in captured.err
     assert out.read_bytes() == PREVIOUS
     assert [p.name for p in tmp_path.iterdir()] == ["schema.graphql"]
+
+
+@pytest.mark.parametrize("case", ["interfaces_in_a_cycle", "json_nested_100000_deep"])
+def test_diff_of_a_hostile_url_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    payload, fragment = INTROSPECTION_CASES[case]
+    monkeypatch.chdir(tmp_path)
+    Path("new.graphql").write_bytes(PREVIOUS)
+    with run_endpoint("canned", payload) as url:
+        assert main(["diff", url, "new.graphql"]) == 2
+    _one_line(capsys.readouterr().err, url, fragment.replace("the JSON", "the answer's JSON"))
+    assert Path("new.graphql").read_bytes() == PREVIOUS
