@@ -42,6 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CodegenError as exc:
         print(f"pluvo-codegen: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except OSError as exc:  # a safety net: each command names its own paths first
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"pluvo-codegen: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
 

@@ -471,3 +471,18 @@ def test_check_on_an_unreadable_package_is_one_line(
     client = "generated/pluvo_client/client.py"
     assert err == f"pluvo-codegen: {client}: cannot read: Permission denied\n"
     assert _everything(project.root) == before
+
+
+def test_any_other_os_error_is_one_line_too(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line's safety net, for an OS error no command names first."""
+
+    def failing(*_: object) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO), "schema/pluvo.graphql")
+
+    monkeypatch.setattr("codegen.sources.load_sources", failing)
+    before = _everything(project.root)
+    assert project.run("generate") == 2
+    assert capsys.readouterr().err == "pluvo-codegen: schema/pluvo.graphql: Input/output error\n"
+    assert _everything(project.root) == before
