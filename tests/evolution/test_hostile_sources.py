@@ -243,3 +243,24 @@ def test_diff_of_a_hostile_url_exits_2_with_one_line(
         assert main(["diff", url, "new.graphql"]) == 2
     _one_line(capsys.readouterr().err, url, fragment.replace("the JSON", "the answer's JSON"))
     assert Path("new.graphql").read_bytes() == PREVIOUS
+
+
+def test_a_schema_graphql_core_would_not_validate_is_reported_when_operations_need_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading checks what build_schema checks; validate_schema's rules (an interface's
+    field left out) come up, with their location, when an operation is validated."""
+    monkeypatch.chdir(tmp_path)
+    old = "interface Node {\n  id: ID!\n}\ntype Query implements Node {\n  a: Int\n  b: Int\n}\n"
+    Path("old.graphql").write_text(old, encoding="utf-8")
+    Path("new.graphql").write_text(old.replace("  b: Int\n", ""), encoding="utf-8")
+    Path("queries").mkdir()
+    Path("queries/q.graphql").write_text("query Q {\n  b\n}\n", encoding="utf-8")
+    assert main(["diff", "old.graphql", "new.graphql", "--queries", "queries"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.splitlines() == [
+        "old.graphql:2:3: Interface field Node.id expected but Query does not provide it. "
+        "(see also old.graphql:4:1)",
+        "pluvo-codegen: 1 problem found",
+    ]
