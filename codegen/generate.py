@@ -235,6 +235,11 @@ def check_package_dir(config: Config) -> Path:
     try:
         if real.exists() and not real.is_dir():
             raise CodegenError(f"{shown}: exists and is not a folder")
+        above = next(folder for folder in real.parents if folder.exists())
+        if not above.is_dir():
+            raise CodegenError(
+                f"{config.display(above)}: exists and is not a folder, so {shown} cannot go in it"
+            )
         if real.is_dir() and any(real.iterdir()) and not is_generated_package(real):
             raise CodegenError(
                 f"{shown}: a folder pluvo-codegen did not write (no ariadne-codegen "
