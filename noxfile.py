@@ -102,6 +102,13 @@ def bench_query_cost(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def bench_read(session: nox.Session) -> None:
+    """Time the fast SDL reader against graphql-core's parse and build on GitHub's schema."""
+    install(session)
+    session.run("python", "benchmarks/bench_read.py", *session.posargs)
+
+
+@nox.session(default=False)
 def bench_client(session: nox.Session) -> None:
     """Time iter_certificates against raw httpx and gql over 10,000 in-memory templates."""
     # One resolve with the project's pins: the newest gql wants a graphql-core they exclude.

@@ -59,6 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CodegenError as exc:
         print(f"{prefix} {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except OSError as exc:  # a safety net: each command names its own paths first
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"pluvo-codegen: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
 
@@ -270,11 +274,12 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_generate(args: argparse.Namespace) -> int:
     """`pluvo-codegen generate`."""
     from codegen.config import load_config
-    from codegen.generate import read_tree, render_package, write_package
+    from codegen.generate import check_package_dir, read_tree, render_package, write_package
     from codegen.sources import load_sources
     from codegen.style import describe_changes
 
     config = load_config(args.config)
+    check_package_dir(config)  # refuse a folder it must not replace before any work
     files = render_package(config, load_sources(config))
     before = read_tree(config.package_dir)
     write_package(config, files)

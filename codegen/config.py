@@ -19,16 +19,60 @@ from typing import Any
 from codegen.defaults import default_unasync, with_defaults
 from codegen.errors import ConfigError, Diagnostic, DocumentError
 
-__all__ = ["DEFAULT_CONFIG_NAME", "Config", "find_config", "load_config"]
+__all__ = [
+    "DEFAULT_CONFIG_NAME",
+    "DEFAULT_SKIPPED_RULES",
+    "HONOURED_SETTINGS",
+    "UNSUPPORTED_SETTINGS",
+    "Config",
+    "find_config",
+    "load_config",
+]
 
 DEFAULT_CONFIG_NAME = "pyproject.toml"
 _SECTION = ("tool", "ariadne-codegen")
 _TOML_POSITION = re.compile(r"^(?P<message>.*?) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
-# Settings that would make the output depend on the machine or the clock.
+# ariadne-codegen settings `generate` does not honour: each is refused with the reason,
+# never dropped silently. The first two would make the output depend on the machine
+# or the network; the rest only matter to ariadne-codegen's own command line.
+_REMOTE_ONLY = "it only applies with remote_schema_url, which is not supported here"
 _UNSUPPORTED = {
     "remote_schema_url": "write the live schema to a file first and set schema_path",
     "schema_paths": "list one folder or file in schema_path",
+    "remote_schema_headers": _REMOTE_ONLY,
+    "remote_schema_verify_ssl": _REMOTE_ONLY,
+    "remote_schema_timeout": _REMOTE_ONLY,
+    "remote_schema_http_client_path": _REMOTE_ONLY,
+    "introspection_descriptions": _REMOTE_ONLY,
+    "introspection_input_value_deprecation": _REMOTE_ONLY,
+    "introspection_specified_by_url": _REMOTE_ONLY,
+    "introspection_schema_description": _REMOTE_ONLY,
+    "introspection_directive_is_repeatable": _REMOTE_ONLY,
+    "introspection_input_object_one_of": _REMOTE_ONLY,
+    "show_deprecation_warnings": (
+        "pluvo-codegen runs ariadne-codegen without its console output and its warning setup"
+    ),
 }
+# The ariadne-codegen settings `generate` honours: read by pluvo-codegen itself
+# (the paths, include_comments, skip_validation_rules), or handed to ariadne-codegen's
+# generator as they are; target_package_path is where the finished package is moved.
+# A test checks that every setting of ariadne-codegen is here or in _UNSUPPORTED.
+HONOURED_SETTINGS = frozenset(
+    {
+        *("schema_path", "queries_path", "target_package_path", "target_package_name"),
+        *("include_comments", "skip_validation_rules", "plugins", "scalars", "files_to_include"),
+        *("client_name", "client_file_name", "async_client", "opentelemetry_client"),
+        *("base_client_name", "base_client_file_path", "base_client_module_name"),
+        *("enums_module_name", "input_types_module_name", "fragments_module_name"),
+        *("convert_to_snake_case", "include_all_inputs", "include_all_enums"),
+        *("default_optional_fields_to_none", "include_typename", "ignore_extra_fields"),
+        *("defer_model_build", "use_alias_generator", "lazy_imports", "multipart_uploads"),
+        "enable_custom_operations",
+    }
+)
+UNSUPPORTED_SETTINGS = frozenset(_UNSUPPORTED)
+# ariadne-codegen's default: a fragment file may serve many operation files.
+DEFAULT_SKIPPED_RULES = ("NoUnusedFragments",)
 
 
 @dataclass(frozen=True)
@@ -41,6 +85,7 @@ class Config:
     queries_path: Path
     package_dir: Path
     unasync: tuple[str, ...] = ()
+    skip_validation_rules: tuple[str, ...] = DEFAULT_SKIPPED_RULES
 
     @property
     def root(self) -> Path:
@@ -77,6 +122,7 @@ def load_config(path: Path | None = None) -> Config:
     for key, advice in _UNSUPPORTED.items():
         if key in section:
             raise ConfigError(f"{shown}: {key} is not supported here; {advice}")
+    skipped = _skipped_rules(section.get("skip_validation_rules", DEFAULT_SKIPPED_RULES), shown)
     if section.get("include_comments") not in (None, "none", "stable"):
         raise ConfigError(
             f'{shown}: include_comments must be "stable" or "none"; '
@@ -96,12 +142,29 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{shown}: [tool.pluvo-codegen] unasync must list files named async_*.py")
     return Config(
         unasync=tuple(unasync),
+        skip_validation_rules=skipped,
         file=file,
         section=with_defaults(section),
         schema_path=required_path("schema_path"),
         queries_path=required_path("queries_path"),
         package_dir=root / target / package_name,
     )
+
+
+def _skipped_rules(value: Any, shown: str) -> tuple[str, ...]:
+    """`skip_validation_rules`, as ariadne-codegen reads it: graphql-core rule names."""
+    from graphql import specified_rules
+
+    known = sorted(rule.__name__.removesuffix("Rule") for rule in specified_rules)
+    if not isinstance(value, list | tuple) or not all(isinstance(n, str) for n in value):
+        raise ConfigError(f"{shown}: skip_validation_rules must be a list of rule names")
+    for name in value:
+        if name not in known:
+            raise ConfigError(
+                f"{shown}: skip_validation_rules: unknown rule {name!r}; "
+                f"known rules: {', '.join(known)}"
+            )
+    return tuple(value)
 
 
 def _read_table(file: Path, keys: tuple[str, ...]) -> Mapping[str, Any]:

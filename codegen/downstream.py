@@ -369,64 +369,16 @@ def run_init(args: argparse.Namespace) -> int:
 def load_graphql_schema(
     spec: str, *, root: Path, credentials: Any = None, timeout: float = 30.0
 ) -> tuple[Any, bytes | None]:
-    """A graphql-core schema from SOURCE (as `diff` reads it), and its raw bytes if a file."""
-    import json
+    """graphql-core's schema from SOURCE, read exactly as `diff` reads it, and its SDL bytes.
 
-    from graphql import GraphQLError, Source, build_client_schema, parse
-    from graphql.error import GraphQLSyntaxError
+    The bytes are there when SOURCE is SDL (a file or `git:`), so that `verify` can tell
+    whether it is byte for byte the schema the copy was generated from.
+    """
+    from codegen.evolution.load import load_schema
 
-    from codegen.evolution import fetch_introspection
-    from codegen.sources import _build_schema, diagnose
-
-    raw: bytes | None = None
-    if spec.startswith(("http://", "https://")):
-        data: Any = fetch_introspection(spec, credentials, timeout)
-    else:
-        if spec.startswith("git:"):
-            from codegen.evolution.load import _git_show
-
-            raw = _git_show(spec, root)
-        else:
-            try:
-                raw = Path(spec).read_bytes()
-            except FileNotFoundError:
-                raise DocumentError([Diagnostic(spec, 0, 0, "no such file (a schema)")]) from None
-            except OSError as exc:
-                raise DocumentError(
-                    [Diagnostic(spec, 0, 0, f"cannot read: {exc.strerror}")]
-                ) from exc
-        text = _decode(raw, spec)
-        if spec.endswith(".json") or text.lstrip().startswith("{"):
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as exc:
-                message = f"invalid JSON: {exc.msg}"
-                raise DocumentError([Diagnostic(spec, exc.lineno, exc.colno, message)]) from exc
-            data = data.get("data", data) if isinstance(data, dict) else data
-        else:
-            try:
-                document = parse(Source(text, spec))
-            except GraphQLSyntaxError as error:
-                raise DocumentError([diagnose(error)]) from error
-            problems: list[Diagnostic] = []
-            schema = _build_schema([document], problems)
-            if schema is None:
-                raise DocumentError(problems)
-            return schema, raw
-    try:
-        return build_client_schema(data), raw
-    except (GraphQLError, TypeError, KeyError, AttributeError) as exc:
-        raise CodegenError(f"{spec}: not an introspection result: {exc}") from exc
-
-
-def _decode(raw: bytes, shown: str) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        message = f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded"
-        raise DocumentError([Diagnostic(shown, line, column, message)]) from exc
+    loaded = load_schema(spec, root=root, credentials=credentials, timeout=timeout)
+    raw = loaded.text.encode("utf-8") if loaded.text is not None else None
+    return loaded.graphql_schema, raw
 
 
 def run_verify(args: argparse.Namespace) -> int:

@@ -3,6 +3,13 @@
 `render_package` never touches the configured output: it generates into a
 temporary folder and returns the files as bytes. `write_package` then replaces
 the package folder in one rename, and `find_drift` compares it byte for byte.
+
+`write_package` replaces only what this tool owns (`check_package_dir`): never
+the config's folder, the schema or the operations, nor a folder it did not write.
+A package folder that is a symbolic link is followed: the folder it points to is
+replaced atomically and the link is left as it is. Any OS error (a read-only
+folder, a full disk, a file in the way) is one line naming the path, exit 2, and
+the package on disk is left byte-identical. See docs/generate-safety.md.
 """
 
 from __future__ import annotations
@@ -13,17 +20,25 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from codegen.config import Config
 from codegen.errors import CodegenError, GenerationError
-from codegen.manifest import MANIFEST_NAME, manifest_bytes
+from codegen.manifest import MANIFEST_NAME, has_manifest, manifest_bytes
 from codegen.sources import Sources
 
-__all__ = ["Drift", "find_drift", "read_tree", "render_package", "write_package"]
+__all__ = [
+    "Drift",
+    "check_package_dir",
+    "find_drift",
+    "is_generated_package",
+    "read_tree",
+    "render_package",
+    "write_package",
+]
 
 # Byte-code caches appear whenever tests import the package; they are not output.
 _IGNORED_DIRS = frozenset({"__pycache__"})
@@ -45,20 +60,31 @@ class Drift:
 
 def render_package(config: Config, sources: Sources) -> dict[str, bytes]:
     """Generate the package into a scratch folder and return its files as bytes."""
-    with tempfile.TemporaryDirectory(prefix="pluvo-codegen-") as scratch:
-        # ariadne-codegen resolves paths against the working directory and names
-        # them in file headers, so it runs from the config's folder with relative paths.
-        with contextlib.chdir(config.root), contextlib.redirect_stdout(io.StringIO()):
-            try:
-                _run_ariadne_codegen(config, sources, Path(scratch))
-            except CodegenError:
-                raise
-            except Exception as exc:
-                raise GenerationError(f"ariadne-codegen failed: {exc}") from exc
-        files = {**_EXTRA_FILES, **read_tree(Path(scratch) / config.package_dir.name)}
+    try:
+        with tempfile.TemporaryDirectory(prefix="pluvo-codegen-") as scratch:
+            # ariadne-codegen resolves paths against the working directory and names
+            # them in file headers, so it runs from the config's folder with relative paths.
+            with contextlib.chdir(config.root), contextlib.redirect_stdout(io.StringIO()):
+                try:
+                    _run_ariadne_codegen(config, sources, Path(scratch))
+                except CodegenError:
+                    raise
+                except OSError as exc:
+                    raise _scratch_error(exc) from None
+                except Exception as exc:
+                    raise GenerationError(f"ariadne-codegen failed: {exc}") from exc
+            files = read_tree(Path(scratch) / config.package_dir.name)
+    except OSError as exc:
+        raise _scratch_error(exc) from None
+    files = {**_EXTRA_FILES, **files}
     # Last: it holds a sha256 of every other file (see codegen/manifest.py).
     files[MANIFEST_NAME] = manifest_bytes(config, sources, files)
     return files
+
+
+def _scratch_error(exc: OSError) -> CodegenError:
+    where = exc.filename or tempfile.gettempdir()
+    return CodegenError(f"{where}: cannot write the scratch package: {exc.strerror or exc}")
 
 
 def _run_ariadne_codegen(config: Config, sources: Sources, scratch: Path) -> None:
@@ -125,7 +151,11 @@ def read_tree(root: Path) -> dict[str, bytes]:
 
 def find_drift(config: Config, expected: Mapping[str, bytes]) -> Drift:
     """Compare the package on disk with `expected`, naming and diffing each difference."""
-    actual = read_tree(config.package_dir)
+    try:
+        actual = read_tree(config.package_dir)
+    except OSError as exc:
+        where = config.display(Path(exc.filename)) if exc.filename else "the package"
+        raise CodegenError(f"{where}: cannot read: {exc.strerror or exc}") from None
     stale = sorted(
         name for name in expected.keys() & actual.keys() if expected[name] != actual[name]
     )
@@ -152,35 +182,139 @@ def _diff(shown: str, committed: bytes, generated: bytes) -> str:
     )
 
 
+def is_generated_package(path: Path) -> bool:
+    """Whether `path` is a package folder written by this tool, which `generate` may replace.
+
+    Recognised by an `__init__.py`, no folder but byte-code caches, and either our
+    manifest (`pluvo-codegen.json`, see codegen/manifest.py) or, for packages
+    written before the manifest existed, ariadne-codegen's `base_model.py` runtime
+    module (its `UnsetType` and `BaseModel`). The header comment is not required,
+    since `include_comments = "none"` leaves it out.
+    """
+    try:
+        if not path.is_dir() or not (path / "__init__.py").is_file():
+            return False
+        if any(e.is_dir() and e.name not in _IGNORED_DIRS for e in path.iterdir()):
+            return False
+        if has_manifest(path):
+            return True
+        base_model = (path / "base_model.py").read_bytes()
+    except OSError:
+        return False
+    return all(marker in base_model for marker in _BASE_MODEL_MARKERS)
+
+
+_BASE_MODEL_MARKERS = (b"class UnsetType", b"class BaseModel(PydanticBaseModel)")
+
+
+def check_package_dir(config: Config) -> Path:
+    """Refuse a package folder `generate` must not replace; return the folder to write.
+
+    Refused, before anything is written: a package folder that is or contains the
+    config's folder; that is, contains or lies inside the schema or the operations;
+    a file; a folder with files in it that `is_generated_package` does not
+    recognise; a symbolic link to nothing. A link to a folder is followed, and the
+    checks apply to the folder it points to.
+    """
+    package = config.package_dir
+    shown = config.display(package)
+    if package.is_symlink() and not package.exists():
+        raise CodegenError(
+            f"{shown}: a symbolic link to {package.readlink()}, which does not exist"
+        )
+    real = Path(os.path.realpath(package))
+    advice = "set target_package_path and target_package_name to a folder of its own"
+    root = Path(os.path.realpath(config.root))
+    if _within(root, real):
+        what = "is" if root == real else "contains"
+        raise CodegenError(f"{shown}: the package folder {what} the config's folder; {advice}")
+    for label, path in (("schema", config.schema_path), ("operations", config.queries_path)):
+        source = Path(os.path.realpath(path))
+        shown_source = config.display(path)
+        if _within(source, real):
+            what = "is" if source == real else "contains"
+            raise CodegenError(
+                f"{shown}: the package folder {what} the {label} ({shown_source}); {advice}"
+            )
+        if _within(real, source):
+            raise CodegenError(
+                f"{shown}: the package folder lies inside the {label} ({shown_source}); {advice}"
+            )
+    try:
+        if real.exists() and not real.is_dir():
+            raise CodegenError(f"{shown}: exists and is not a folder")
+        above = next(folder for folder in real.parents if folder.exists())
+        if not above.is_dir():
+            raise CodegenError(
+                f"{config.display(above)}: exists and is not a folder, so {shown} cannot go in it"
+            )
+        if real.is_dir() and any(real.iterdir()) and not is_generated_package(real):
+            raise CodegenError(
+                f"{shown}: a folder pluvo-codegen did not write (no ariadne-codegen "
+                "__init__.py and base_model.py); move it away or " + advice
+            )
+    except OSError as exc:
+        raise CodegenError(f"{shown}: cannot read: {exc.strerror}") from None
+    return real
+
+
+def _within(inner: Path, outer: Path) -> bool:
+    return inner == outer or outer in inner.parents
+
+
 def write_package(config: Config, files: Mapping[str, bytes]) -> bool:
     """Replace the package folder with `files` in one swap; False if already equal.
 
     The new tree is written beside the old one and renamed into place, so an
-    interrupted or failed run leaves the old package byte-identical.
+    interrupted or failed run leaves the old package byte-identical. An OS error
+    becomes one `CodegenError` line naming the package, the error and the file.
     """
-    target = config.package_dir
+    target = check_package_dir(config)
+    try:
+        return _swap(target, files, config.display)
+    except OSError as exc:
+        where = f" ({config.display(Path(exc.filename))})" if exc.filename else ""
+        raise CodegenError(
+            f"{config.display(config.package_dir)}: cannot write the package: "
+            f"{exc.strerror or exc}{where}"
+        ) from None
+
+
+def _swap(target: Path, files: Mapping[str, bytes], display: Callable[[Path], str]) -> bool:
     if read_tree(target) == dict(files) and target.is_dir():
         return False
-    if target.exists() and not target.is_dir():
-        raise CodegenError(f"{config.display(target)}: exists and is not a folder")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; the package folder is not
     backup = staging.with_name(staging.name.replace(".new-", ".old-"))
+    moved_aside = False
     try:
+        staging.chmod(0o755)  # mkdtemp makes it private; the package folder is not
         for name, content in files.items():
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
+            try:
+                path.write_bytes(content)
+            except OSError as exc:
+                if exc.filename is not None:
+                    raise
+                # A full disk fails the write itself, which names no file: name it.
+                raise OSError(exc.errno, exc.strerror, str(path)) from exc
         if target.exists():
             target.rename(backup)
-        try:
-            staging.rename(target)
-        except BaseException:
-            if backup.exists():
+            moved_aside = True
+        staging.rename(target)
+    except BaseException as exc:
+        if moved_aside:
+            try:
                 backup.rename(target)
-            raise
+            except OSError as again:
+                # Never delete the only copy of the old package: say where it is.
+                raise CodegenError(
+                    f"{display(target)}: cannot write the package ({exc}), nor put the old "
+                    f"one back ({again.strerror}); it is at {display(backup)}"
+                ) from None
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(backup, ignore_errors=True)
+    shutil.rmtree(backup, ignore_errors=True)
     return True

@@ -39,11 +39,14 @@ from codegen.errors import Diagnostic, DocumentError
 __all__ = [
     "GRAPHQL_SUFFIXES",
     "Sources",
+    "build_schema_from_documents",
     "find_graphql_files",
     "find_iterator_clashes",
     "find_module_name_clashes",
     "load_sources",
+    "operation_rules",
     "reserved_module_names",
+    "schema_from_sdl",
 ]
 
 GRAPHQL_SUFFIXES = (".graphql", ".graphqls", ".gql")
@@ -77,6 +80,15 @@ OPERATION_RULES = (
     *(rule for rule in specified_rules if rule is not NoUnusedFragmentsRule),
     NamedOperationRule,
 )
+
+
+def operation_rules(config: Config) -> tuple[type[ASTValidationRule], ...]:
+    """graphql-core's rules but those the config's `skip_validation_rules` names, and ours."""
+    skipped = set(config.skip_validation_rules)
+    return (
+        *(rule for rule in specified_rules if rule.__name__.removesuffix("Rule") not in skipped),
+        NamedOperationRule,
+    )
 
 
 def reserved_module_names(config: Config) -> frozenset[str]:
@@ -159,11 +171,11 @@ def load_sources(config: Config) -> Sources:
     operation_docs = _parse_files(config, config.queries_path, "operations", problems)
     # Operations are still parsed when the schema is broken, so that one run
     # reports syntax errors in both.
-    schema = _build_schema(schema_docs, problems) if schema_ok else None
+    schema = build_schema_from_documents(schema_docs, problems) if schema_ok else None
     if schema is None:
         raise DocumentError(problems)
     operations = concat_ast(operation_docs)
-    for error in validate(schema, operations, OPERATION_RULES):
+    for error in validate(schema, operations, operation_rules(config)):
         problems.append(diagnose(error))
     problems.extend(
         diagnose(error)
@@ -222,11 +234,30 @@ def read_source(file: Path, shown: str, problems: list[Diagnostic]) -> Source | 
         return None
 
 
-def _build_schema(
-    documents: Sequence[DocumentNode], problems: list[Diagnostic]
+def schema_from_sdl(source: Source, *, sdl_checked: bool = False) -> GraphQLSchema:
+    """Build a schema from SDL exactly as `validate` does, or raise every problem found.
+
+    `diff` builds the schema it validates operations against with this, and `pull`
+    checks with it that the SDL it is about to write is a schema `validate` accepts.
+    `sdl_checked` skips `validate_sdl`, for text whose SDL rules were already checked.
+    """
+    problems: list[Diagnostic] = []
+    try:
+        document = parse(source)
+    except GraphQLSyntaxError as error:
+        raise DocumentError([diagnose(error)]) from None
+    schema = build_schema_from_documents([document], problems, sdl_checked=sdl_checked)
+    if schema is None:
+        raise DocumentError(problems)
+    return schema
+
+
+def build_schema_from_documents(
+    documents: Sequence[DocumentNode], problems: list[Diagnostic], *, sdl_checked: bool = False
 ) -> GraphQLSchema | None:
+    """graphql-core's SDL validation, build and schema validation; None after a problem."""
     document = concat_ast(documents)
-    sdl_errors = validate_sdl(document)
+    sdl_errors = [] if sdl_checked else validate_sdl(document)
     if sdl_errors:
         problems.extend(diagnose(error) for error in sdl_errors)
         return None

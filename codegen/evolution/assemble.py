@@ -15,6 +15,7 @@ from codegen.evolution.model import (
     Schema,
     TypeDef,
     named_type,
+    print_value,
 )
 
 __all__ = ["Parts", "SchemaPart", "SchemaProblem", "assemble", "deprecation_reason"]
@@ -37,6 +38,9 @@ _SPECIFIED_ARGS: dict[str, dict[str, str]] = {
     "include": {"if": "Boolean!"},
     "skip": {"if": "Boolean!"},
 }
+# build_ast_schema reads the values of these two (with the specification's own
+# definitions, even where a schema redefines them), so a wrong literal is an error.
+_COERCED = frozenset({"deprecated", "specifiedBy"})
 _TYPE_LOCATION = {
     "OBJECT": "OBJECT",
     "INTERFACE": "INTERFACE",
@@ -96,21 +100,23 @@ def assemble(parts: Parts) -> Schema:
 
     Both readers (the fast one in `read_sdl` and graphql-core's AST in `from_ast`)
     produce the same `Parts`, and this module alone turns them into a `Schema`, so
-    that the two give equal models. It checks what graphql-core's `validate_sdl`
-    checks (unknown types and directives, duplicate names, misplaced or repeated
-    directives, directive arguments) and raises `SchemaProblem` at the first problem.
+    that the two give equal models. It checks what graphql-core's `build_schema`
+    checks: `validate_sdl`'s rules (unknown types and directives, duplicate names,
+    misplaced or repeated directives, directive arguments), the values of
+    `@deprecated` and `@specifiedBy`, and the kinds of interfaces, union members,
+    fields and arguments; it raises `SchemaProblem` at the first problem. The rules
+    only `validate_schema` checks (reserved `__` names, interfaces implemented
+    correctly, ...) are not checked here, as neither graphql-core's `build_schema`
+    nor graphql-inspector checks them; `LoadedSchema.graphql_schema` does, when an
+    operation is validated.
     """
     types: dict[str, TypeDef] = {}
     for type_ in parts.types:
         if type_.name in types:
             raise SchemaProblem(f"There can be only one type named '{type_.name}'.", type_.offset)
-        if type_.name in BUILT_IN_SCALARS or type_.name.startswith("__"):
-            raise SchemaProblem(f"Type '{type_.name}' is reserved.", type_.offset)
         types[type_.name] = type_
-    extension_directives: dict[str, list[DirectiveUse]] = {}
     for extension in parts.extensions:
         types[extension.name] = _extend(types.get(extension.name), extension)
-        extension_directives.setdefault(extension.name, []).extend(extension.directives)
     directives: dict[str, DirectiveDef] = {}
     for directive in parts.directives:
         if directive.name in directives:
@@ -118,7 +124,7 @@ def assemble(parts: Parts) -> Schema:
                 f"There can be only one directive named '@{directive.name}'.", directive.offset
             )
         directives[directive.name] = directive
-    _check(types, directives, extension_directives, parts)
+    _check(types, directives, parts)
     roots = _find_roots(types, parts)
     return Schema(
         types=types,
@@ -176,6 +182,9 @@ def _extend(base: TypeDef | None, extension: TypeDef) -> TypeDef:
         values=values,
         interfaces=base.interfaces + extension.interfaces,
         members=base.members + extension.members,
+        # As graphql-inspector reports them (its loader merges extensions into the
+        # definition): a directive applied by `extend type X @d` is X's directive.
+        directives=base.directives + extension.directives,
     )
 
 
@@ -206,51 +215,70 @@ def _find_roots(types: dict[str, TypeDef], parts: Parts) -> dict[str, str]:
 def _check(
     types: dict[str, TypeDef],
     directives: dict[str, DirectiveDef],
-    extension_directives: dict[str, list[DirectiveUse]],
     parts: Parts,
 ) -> None:
-    def check_type_name(type_: str, offset: int) -> None:
+    def kind_of(type_: str, offset: int) -> str:
         name = named_type(type_)
-        if name not in types and name not in BUILT_IN_SCALARS:
+        if name in BUILT_IN_SCALARS:
+            return "SCALAR"
+        if name not in types:
             raise SchemaProblem(f"Unknown type '{name}'.", offset)
+        return types[name].kind
+
+    def check_input_type(type_: str, offset: int) -> None:
+        # graphql-core's build refuses these (its type constructors assert them).
+        if kind_of(type_, offset) not in _INPUT_KINDS:
+            raise SchemaProblem(
+                f"The type '{named_type(type_)}' must be an input type here.", offset
+            )
 
     uses = _DirectiveChecker(directives)
     for type_ in types.values():
         location = _TYPE_LOCATION[type_.kind]
-        uses.check(
-            [*type_.directives, *extension_directives.get(type_.name, ())], location, type_.offset
-        )
-        for name in type_.interfaces + type_.members:
-            check_type_name(name, type_.offset)
+        uses.check(type_.directives, location, type_.offset)
+        for name in type_.interfaces:
+            if kind_of(name, type_.offset) != "INTERFACE":
+                raise SchemaProblem(
+                    f"Type '{type_.name}' can only implement interfaces; '{name}' is not one.",
+                    type_.offset,
+                )
+        for name in type_.members:
+            if kind_of(name, type_.offset) != "OBJECT":
+                raise SchemaProblem(
+                    f"Union '{type_.name}' can only include object types; '{name}' is not one.",
+                    type_.offset,
+                )
         for field_ in type_.fields.values():
-            check_type_name(field_.type, field_.offset)
+            if kind_of(field_.type, field_.offset) == "INPUT_OBJECT":
+                raise SchemaProblem(
+                    f"The type of '{type_.name}.{field_.name}' must be an output type.",
+                    field_.offset,
+                )
             uses.check(field_.directives, "FIELD_DEFINITION", field_.offset)
-            _check_input_values(field_.args.values(), "ARGUMENT_DEFINITION", check_type_name, uses)
+            _check_input_values(field_.args.values(), "ARGUMENT_DEFINITION", check_input_type, uses)
         _check_input_values(
-            type_.input_fields.values(), "INPUT_FIELD_DEFINITION", check_type_name, uses
+            type_.input_fields.values(), "INPUT_FIELD_DEFINITION", check_input_type, uses
         )
         for value in type_.values.values():
             uses.check(value.directives, "ENUM_VALUE", value.offset)
-        if len(set(type_.interfaces)) != len(type_.interfaces):
-            raise SchemaProblem(
-                f"Type '{type_.name}' can only implement an interface once.", type_.offset
-            )
     for directive in directives.values():
-        _check_input_values(directive.args.values(), None, check_type_name, uses)
+        _check_input_values(directive.args.values(), "ARGUMENT_DEFINITION", check_input_type, uses)
     for part in parts.schemas + parts.schema_extensions:
         uses.check(part.directives, "SCHEMA", part.offset)
 
 
+_INPUT_KINDS = frozenset({"SCALAR", "ENUM", "INPUT_OBJECT"})
+
+
 def _check_input_values(
     values: Iterable[InputValue],
-    location: str | None,
-    check_type_name: Callable[[str, int], None],
+    location: str,
+    check_input_type: Callable[[str, int], None],
     uses: _DirectiveChecker,
 ) -> None:
     for value in values:
-        check_type_name(value.type, value.offset)
-        if location is not None:
-            uses.check(value.directives, location, value.offset)
+        check_input_type(value.type, value.offset)
+        uses.check(value.directives, location, value.offset)
 
 
 class _DirectiveChecker:
@@ -295,6 +323,8 @@ class _DirectiveChecker:
                     raise SchemaProblem(
                         f"Unknown argument '{name}' on directive '@{use.name}'.", offset
                     )
+            if use.name in _COERCED:
+                _check_coerced(use, offset)
             for name, type_ in defined.items():
                 required = type_.endswith("!") and name not in self.defaults.get(use.name, ())
                 if required and name not in given:
@@ -303,3 +333,13 @@ class _DirectiveChecker:
                         "required, but it was not provided.",
                         offset,
                     )
+
+
+def _check_coerced(use: DirectiveUse, offset: int) -> None:
+    for name, value in use.args:
+        expected = _SPECIFIED_ARGS[use.name].get(name)
+        if expected is None:
+            continue
+        if value[0] == "String" or (value[0] == "Null" and not expected.endswith("!")):
+            continue
+        raise SchemaProblem(f"Argument '{name}' has invalid value {print_value(value)}.", offset)

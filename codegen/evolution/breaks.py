@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, NamedTuple
 from graphql import GraphQLError, Node, specified_rules, validate
 
 from codegen.evolution.changes import Change, ChangeType, Level, Location
-from codegen.evolution.introspection import build_graphql_schema
-from codegen.evolution.model import Schema
 from codegen.evolution.operations import Operation, locate_node
 from codegen.evolution.usage import Usage, find_usage
 
 if TYPE_CHECKING:
     from graphql import GraphQLSchema
+
+    from codegen.evolution.load import LoadedSchema
 
 __all__ = ["CANNOT_INVALIDATE", "Break", "Finding", "find_breaks"]
 
@@ -48,7 +48,10 @@ class Finding(NamedTuple):
 
 
 def find_breaks(
-    changes: Sequence[Change], operations: Sequence[Operation], old: Schema, new: Schema
+    changes: Sequence[Change],
+    operations: Sequence[Operation],
+    old: LoadedSchema,
+    new: LoadedSchema,
 ) -> list[Finding]:
     """Pair every change with the operations it breaks.
 
@@ -62,9 +65,12 @@ def find_breaks(
       within what decides its validity (the types, directives and root it uses),
       and no breaking change already explains it.
 
-    Validating against a large schema means building it in graphql-core, so an
-    operation is validated only when some change that can make an operation
-    invalid (not an addition, a description or a deprecation) is within its scope.
+    Operations are validated against graphql-core's schema built from each source
+    itself (`LoadedSchema.graphql_schema`), never against one rebuilt from the model,
+    so the directives the specification defines and the schema's own all count.
+    Building it means parsing the SDL with graphql-core, so an operation is validated
+    only when some change that can make an operation invalid (not an addition, a
+    description or a deprecation) is within its scope.
     """
     found: list[list[Break]] = [[] for _ in changes]
     if operations:
@@ -77,16 +83,16 @@ class _Finder:
         self,
         changes: Sequence[Change],
         operations: Sequence[Operation],
-        old: Schema,
-        new: Schema,
+        old: LoadedSchema,
+        new: LoadedSchema,
         found: list[list[Break]],
     ) -> None:
         self.changes = changes
         self.operations = operations
         self.found = found
-        self.usages = [find_usage(operation, old) for operation in operations]
-        self.errors_old = _Validator(lambda: build_graphql_schema(old), operations)
-        self.errors_new = _Validator(lambda: build_graphql_schema(new), operations)
+        self.usages = [find_usage(operation, old.model) for operation in operations]
+        self.errors_old = _Validator(lambda: old.graphql_schema, operations)
+        self.errors_new = _Validator(lambda: new.graphql_schema, operations)
 
     def run(self) -> None:
         broken: set[int] = set()

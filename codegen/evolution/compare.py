@@ -70,7 +70,7 @@ def compare(
     changes = diff_schemas(
         before.model, after.model, locate_old=before.locate, locate_new=after.locate
     )
-    findings = find_breaks(changes, operations, before.model, after.model)
+    findings = find_breaks(changes, operations, before, after)
     return Comparison(before.name, after.name, tuple(findings), len(operations))
 
 

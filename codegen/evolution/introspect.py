@@ -116,7 +116,14 @@ def _read_answer(url: str, response: httpx.Response, *, has_token: bool) -> dict
         body = response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
         body = None
-    if not isinstance(body, dict) or not ("data" in body or "errors" in body):
+    except RecursionError:
+        raise SchemaSourceError(f"{url}: the answer's JSON is nested too deeply") from None
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if (
+        not isinstance(body, dict)
+        or not ("data" in body or "errors" in body)
+        or not isinstance(errors, list | None)
+    ):
         raise SchemaSourceError(
             f"{url}: the answer is not a GraphQL response (HTTP {response.status_code}, {kind})"
         )

@@ -1,8 +1,8 @@
-"""The model to and from an introspection result, and a graphql-core schema from a model."""
+"""An introspection result checked by graphql-core, and the model read from it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from codegen.evolution.model import (
@@ -16,23 +16,105 @@ from codegen.evolution.model import (
     Schema,
     TypeDef,
     Value,
-    named_type,
-    print_value,
 )
 
 if TYPE_CHECKING:
     from graphql import GraphQLSchema
 
-__all__ = [
-    "IntrospectionShapeError",
-    "build_graphql_schema",
-    "introspection_from_model",
-    "model_from_introspection",
-]
+__all__ = ["IntrospectionShapeError", "client_schema", "model_from_introspection"]
+
+_MAX_MESSAGE = 200
 
 
 class IntrospectionShapeError(ValueError):
     """The data is not an introspection result; the message says what is wrong."""
+
+
+def client_schema(data: Mapping[str, Any]) -> GraphQLSchema:
+    """graphql-core's schema for `{"__schema": ...}` (or `{"data": {"__schema": ...}}`).
+
+    graphql-core decides what is an introspection result: `build_client_schema`
+    rejects unknown type references, unknown kinds, missing or malformed names and
+    directive locations, and `validate_schema` then checks the schema it describes
+    (interfaces implementing each other in a cycle, for one). Every refusal, and a
+    type reference nested too deeply to build, is an `IntrospectionShapeError`
+    whose message is one line.
+    """
+    from graphql import GraphQLError, IntrospectionQuery, build_client_schema, validate_schema
+
+    data = _unwrap(data)
+    if not isinstance(data.get("__schema"), Mapping):
+        errors = " (it holds errors instead)" if "errors" in data else ""
+        raise IntrospectionShapeError(f"not an introspection result: no __schema object{errors}")
+    _check_depth(data["__schema"])
+    try:
+        schema = build_client_schema(cast(IntrospectionQuery, data))
+        problems = validate_schema(schema)
+    except RecursionError:
+        raise IntrospectionShapeError(_TOO_DEEP) from None
+    except (GraphQLError, TypeError, KeyError, ValueError, AttributeError) as exc:
+        if "recursion" in str(exc):
+            raise IntrospectionShapeError(_TOO_DEEP) from None
+        raise IntrospectionShapeError(
+            f"not a valid introspection result: {_one_line(exc)}"
+        ) from None
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise IntrospectionShapeError(
+            f"the schema it describes is invalid: {_one_line(problems[0].message)}{more}"
+        )
+    return schema
+
+
+_TOO_DEEP = "not a valid introspection result: a type reference is nested too deeply"
+# graphql-core's introspection query asks for 7 levels of ofType; a reference wrapped
+# more than this many times is not from a real server (and SDL so deep would not parse).
+MAX_TYPE_DEPTH = 32
+
+
+def _check_depth(schema: Mapping[str, Any]) -> None:
+    """Refuse an `ofType` chain deeper than MAX_TYPE_DEPTH, without recursing."""
+
+    def references() -> Iterator[tuple[str, Any]]:
+        for type_ in _entries(schema.get("types")):
+            name = type_.get("name")
+            for key in ("fields", "inputFields"):
+                for field in _entries(type_.get(key)):
+                    yield f"{name}.{field.get('name')}", field.get("type")
+                    for arg in _entries(field.get("args")):
+                        yield f"{name}.{field.get('name')}.{arg.get('name')}", arg.get("type")
+        for directive in _entries(schema.get("directives")):
+            for arg in _entries(directive.get("args")):
+                yield f"@{directive.get('name')}.{arg.get('name')}", arg.get("type")
+
+    for where, ref in references():
+        depth = 0
+        while isinstance(ref, Mapping) and ref.get("ofType") is not None:
+            depth += 1
+            if depth > MAX_TYPE_DEPTH:
+                raise IntrospectionShapeError(
+                    f"not a valid introspection result: the type of {where} is wrapped "
+                    f"more than {MAX_TYPE_DEPTH} times"
+                )
+            ref = ref["ofType"]
+
+
+def _entries(value: Any) -> Iterator[Mapping[str, Any]]:
+    if isinstance(value, list):
+        yield from (entry for entry in value if isinstance(entry, Mapping))
+
+
+def _one_line(error: object) -> str:
+    text = " ".join(str(error).split())
+    if isinstance(error, KeyError):
+        text = f"missing key {text}"
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
+
+
+def _unwrap(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    if "data" in data and isinstance(data["data"], Mapping):
+        return cast(Mapping[str, Any], data["data"])
+    return data
 
 
 def model_from_introspection(data: Mapping[str, Any]) -> Schema:
@@ -43,8 +125,7 @@ def model_from_introspection(data: Mapping[str, Any]) -> Schema:
     graphql-inspector's schemas built from introspection lack them as well.
     """
     try:
-        if "data" in data and isinstance(data["data"], Mapping):
-            data = data["data"]
+        data = _unwrap(data)
         schema = data["__schema"]
         types: dict[str, TypeDef] = {}
         for entry in schema["types"]:
@@ -153,108 +234,3 @@ def _type_string(ref: Mapping[str, Any]) -> str:
     if kind == "LIST":
         return f"[{_type_string(ref['ofType'])}]"
     return str(ref["name"])
-
-
-def introspection_from_model(model: Schema) -> dict[str, Any]:
-    """An introspection result describing `model` (no applied directives but @deprecated)."""
-    kinds = {name: type_.kind for name, type_ in model.types.items()}
-    kinds.update(dict.fromkeys(BUILT_IN_SCALARS, "SCALAR"))
-
-    def ref(type_: str) -> dict[str, Any]:
-        if type_.endswith("!"):
-            return {"kind": "NON_NULL", "name": None, "ofType": ref(type_[:-1])}
-        if type_.startswith("["):
-            return {"kind": "LIST", "name": None, "ofType": ref(type_[1:-1])}
-        return {"kind": kinds.get(named_type(type_), "SCALAR"), "name": type_, "ofType": None}
-
-    def input_values(values: Mapping[str, InputValue]) -> list[dict[str, Any]]:
-        return [
-            {
-                "name": value.name,
-                "description": value.description,
-                "type": ref(value.type),
-                "defaultValue": None if value.default is None else print_value(value.default),
-                "isDeprecated": value.deprecation is not None,
-                "deprecationReason": value.deprecation,
-            }
-            for value in values.values()
-        ]
-
-    types: list[dict[str, Any]] = [
-        {"kind": "SCALAR", "name": name, "description": None, "specifiedByURL": None}
-        for name in sorted(BUILT_IN_SCALARS)
-    ]
-    for type_ in model.types.values():
-        entry: dict[str, Any] = {
-            "kind": type_.kind,
-            "name": type_.name,
-            "description": type_.description,
-            "specifiedByURL": None,
-            "fields": None,
-            "inputFields": None,
-            "interfaces": None,
-            "enumValues": None,
-            "possibleTypes": None,
-        }
-        if type_.kind in ("OBJECT", "INTERFACE"):
-            entry["fields"] = [
-                {
-                    "name": field.name,
-                    "description": field.description,
-                    "args": input_values(field.args),
-                    "type": ref(field.type),
-                    "isDeprecated": field.deprecation is not None,
-                    "deprecationReason": field.deprecation,
-                }
-                for field in type_.fields.values()
-            ]
-            entry["interfaces"] = [ref(name) for name in type_.interfaces]
-        elif type_.kind == "INPUT_OBJECT":
-            entry["inputFields"] = input_values(type_.input_fields)
-            entry["isOneOf"] = any(use.name == "oneOf" for use in type_.directives)
-        elif type_.kind == "ENUM":
-            entry["enumValues"] = [
-                {
-                    "name": value.name,
-                    "description": value.description,
-                    "isDeprecated": value.deprecation is not None,
-                    "deprecationReason": value.deprecation,
-                }
-                for value in type_.values.values()
-            ]
-        elif type_.kind == "UNION":
-            entry["possibleTypes"] = [ref(name) for name in type_.members]
-        types.append(entry)
-
-    def root(name: str | None) -> dict[str, str] | None:
-        return None if name is None else {"name": name}
-
-    return {
-        "__schema": {
-            "description": None,
-            "queryType": root(model.query),
-            "mutationType": root(model.mutation),
-            "subscriptionType": root(model.subscription),
-            "types": types,
-            "directives": [
-                {
-                    "name": directive.name,
-                    "description": directive.description,
-                    "locations": list(directive.locations),
-                    "args": input_values(directive.args),
-                    "isRepeatable": directive.repeatable,
-                }
-                for directive in model.directives.values()
-            ],
-        }
-    }
-
-
-def build_graphql_schema(model: Schema) -> GraphQLSchema:
-    """A graphql-core schema for validating operations against `model`."""
-    from graphql import IntrospectionQuery, build_client_schema
-
-    # The model was checked when it was read; assume_valid spares validate()
-    # a full schema validation, which costs more than the build on a large schema.
-    introspection = cast(IntrospectionQuery, introspection_from_model(model))
-    return build_client_schema(introspection, assume_valid=True)

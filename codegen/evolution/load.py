@@ -6,17 +6,25 @@ import bisect
 import json
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from codegen.errors import Diagnostic, DocumentError, SchemaSourceError
 from codegen.evolution.assemble import SchemaProblem
 from codegen.evolution.changes import Location
 from codegen.evolution.introspect import DEFAULT_TIMEOUT, Credentials, fetch_introspection
-from codegen.evolution.introspection import IntrospectionShapeError, model_from_introspection
+from codegen.evolution.introspection import (
+    IntrospectionShapeError,
+    client_schema,
+    model_from_introspection,
+)
 from codegen.evolution.model import Schema
 from codegen.evolution.read_sdl import Unsupported, read_sdl
+
+if TYPE_CHECKING:
+    from graphql import GraphQLSchema
 
 __all__ = ["LoadedSchema", "load_schema", "schema_from_text"]
 
@@ -25,11 +33,34 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r]")
 
 @dataclass(frozen=True)
 class LoadedSchema:
-    """A schema model, the name messages give it, and its SDL text when it has one."""
+    """A schema model, the name messages give it, and its SDL text when it has one.
+
+    `built` is graphql-core's schema when loading already built it (from an
+    introspection result); for SDL, `graphql_schema` builds it on first use.
+    """
 
     name: str
     model: Schema
     text: str | None = None
+    built: GraphQLSchema | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def graphql_schema(self) -> GraphQLSchema:
+        """graphql-core's schema built from the source itself, to validate operations against.
+
+        SDL goes through `build_ast_schema` as `validate` builds it, introspection through
+        `build_client_schema`, so the directives the specification defines (`@include`,
+        `@skip`, ...) and the schema's own are all there. A schema that breaks a rule
+        only `validate_schema` checks raises `DocumentError` here, with its location.
+        """
+        if self.built is not None:
+            return self.built
+        from graphql import Source
+
+        from codegen.sources import schema_from_sdl
+
+        # Reading the text into the model already checked the SDL rules.
+        return schema_from_sdl(Source(self.text or "", self.name), sdl_checked=True)
 
     @cached_property
     def _line_starts(self) -> list[int]:
@@ -69,7 +100,7 @@ def load_schema(
     """
     if spec.startswith(("http://", "https://")):
         data = fetch_introspection(spec, credentials, timeout)
-        return LoadedSchema(spec, _from_introspection(data, spec))
+        return _from_introspection(data, spec)
     if spec.startswith("git:"):
         return schema_from_text(_git_show(spec, root), spec)
     path = Path(spec)
@@ -91,29 +122,36 @@ def schema_from_text(raw: bytes, name: str) -> LoadedSchema:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         message = f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded"
         raise DocumentError([Diagnostic(name, line, column, message)]) from exc
-    if name.endswith(".json") or text.lstrip().startswith("{"):
+    # A GraphQL file is SDL even if it starts with `{` (an executable definition).
+    sdl_file = name.endswith((".graphql", ".graphqls", ".gql"))
+    if name.endswith(".json") or (text.lstrip().startswith("{") and not sdl_file):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             message = f"invalid JSON: {exc.msg}"
             raise DocumentError([Diagnostic(name, exc.lineno, exc.colno, message)]) from exc
+        except RecursionError:
+            raise SchemaSourceError(f"{name}: the JSON is nested too deeply") from None
         if not isinstance(data, dict):
             raise SchemaSourceError(f"{name}: not an introspection result (not a JSON object)")
-        return LoadedSchema(name, _from_introspection(data, name))
+        return _from_introspection(data, name)
     return LoadedSchema(name, _read_sdl(text, name), text)
 
 
-def _from_introspection(data: dict[str, object], name: str) -> Schema:
+def _from_introspection(data: dict[str, Any], name: str) -> LoadedSchema:
+    """graphql-core checks the result first; the model is read from what it accepted."""
     try:
-        return model_from_introspection(data)
+        built = client_schema(data)
+        model = model_from_introspection(data)
     except IntrospectionShapeError as exc:
         raise SchemaSourceError(f"{name}: {exc}") from exc
+    return LoadedSchema(name, model, built=built)
 
 
 def _read_sdl(text: str, name: str) -> Schema:
     try:
         return read_sdl(text)
-    except (Unsupported, SchemaProblem):
+    except (Unsupported, SchemaProblem, RecursionError):
         return _read_sdl_slowly(text, name)
 
 
@@ -129,12 +167,14 @@ def _read_sdl_slowly(text: str, name: str) -> Schema:
     try:
         document = parse(source)
     except GraphQLSyntaxError as error:
-        raise DocumentError([diagnose(error)]) from error
+        raise DocumentError([diagnose(error)]) from None
     errors = validate_sdl(document)
     if errors:
         raise DocumentError([diagnose(error) for error in errors])
     try:
         return model_from_document(document)
+    except RecursionError:
+        raise DocumentError([Diagnostic(name, 0, 0, "Document is nested too deeply.")]) from None
     except SchemaProblem as problem:
         line, column = _line_and_column(_line_starts(text), problem.offset)
         raise DocumentError([Diagnostic(name, line, column, problem.message)]) from problem
@@ -146,11 +186,14 @@ def _git_show(spec: str, root: Path) -> bytes:
         raise SchemaSourceError(
             f"{spec}: expected git:REVISION:PATH, e.g. git:origin/main:schema/pluvo.graphql"
         )
+    if revision.startswith("-"):
+        # git would read it as an option (`--output=FILE` writes a file).
+        raise SchemaSourceError(f"{spec}: a git revision cannot start with '-'")
     # `./` makes git read the path relative to `root`, not to the repository's top.
     target = f"{revision}:{path if path.startswith('./') else './' + path}"
     try:
         completed = subprocess.run(
-            ["git", "show", target], cwd=root, capture_output=True, check=False
+            ["git", "show", "--end-of-options", target], cwd=root, capture_output=True, check=False
         )
     except FileNotFoundError:
         raise SchemaSourceError(f"{spec}: git is not installed") from None

@@ -6,10 +6,11 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from codegen.errors import CodegenError, SchemaSourceError
+from codegen.errors import CodegenError, DocumentError, SchemaSourceError
 from codegen.evolution.introspect import DEFAULT_TIMEOUT, Credentials, fetch_introspection
+from codegen.evolution.introspection import IntrospectionShapeError, client_schema
 
 __all__ = ["print_introspection", "pull_schema", "write_atomically"]
 
@@ -22,20 +23,31 @@ def pull_schema(
 
 
 def print_introspection(data: dict[str, Any], source: str) -> str:
-    """SDL for an introspection result: types, fields and values sorted, with descriptions."""
-    from graphql import (
-        GraphQLError,
-        IntrospectionQuery,
-        build_client_schema,
-        lexicographic_sort_schema,
-        print_schema,
-    )
+    """SDL for an introspection result: types, fields and values sorted, with descriptions.
+
+    graphql-core checks the result (`client_schema`), and the SDL printed from it is
+    then built again exactly as `validate` builds a schema, so `pull` never writes a
+    schema that `validate` rejects: it exits 2 with the first problem instead.
+    """
+    from graphql import Source, lexicographic_sort_schema, print_schema
+
+    from codegen.sources import schema_from_sdl
 
     try:
-        schema = build_client_schema(cast(IntrospectionQuery, data))
-    except (GraphQLError, TypeError, KeyError) as exc:
-        raise SchemaSourceError(f"{source}: the introspection result is incomplete: {exc}") from exc
-    return print_schema(lexicographic_sort_schema(schema)) + "\n"
+        sdl = print_schema(lexicographic_sort_schema(client_schema(data))) + "\n"
+        schema_from_sdl(Source(sdl, source))
+    except IntrospectionShapeError as exc:
+        raise SchemaSourceError(f"{source}: {exc}") from None
+    except DocumentError as exc:
+        first = exc.diagnostics[0]
+        where = f" at line {first.line}, column {first.column}" if first.line else ""
+        raise SchemaSourceError(
+            f"{source}: the SDL printed from its schema would not pass `validate`{where}: "
+            f"{first.message}"
+        ) from None
+    except RecursionError:
+        raise SchemaSourceError(f"{source}: the schema is nested too deeply to print") from None
+    return sdl
 
 
 def write_atomically(path: Path, text: str) -> None:

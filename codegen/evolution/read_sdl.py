@@ -15,7 +15,11 @@ from codegen.evolution.model import (
 )
 from codegen.evolution.tokens import END, Unsupported, tokenize
 
-__all__ = ["Unsupported", "read_sdl", "read_value"]
+__all__ = ["MAX_DEPTH", "Unsupported", "read_sdl", "read_value"]
+
+# Lists (in types and values) and input objects nested deeper than this are left to
+# graphql-core, whose recursive parser decides how deep is too deep.
+MAX_DEPTH = 32
 
 
 _DIRECTIVE_LOCATIONS = frozenset(
@@ -54,7 +58,8 @@ def read_sdl(text: str) -> Schema:
     It accepts only what it fully understands. On anything else (a syntax error,
     executable definitions, `\\u` escapes) it raises `Unsupported`, and the caller
     asks graphql-core, whose answer (its error with a location, or an AST) decides.
-    The test suite checks that both paths give equal models.
+    The test suite checks that both paths give equal models, and that both accept
+    and refuse the same documents.
     """
     return assemble(_Reader(text).read_document())
 
@@ -332,9 +337,11 @@ class _Reader:
 
     # -- pieces ---------------------------------------------------------------
 
-    def type_reference(self) -> str:
+    def type_reference(self, depth: int = 0) -> str:
         if self.skip("["):
-            inner = self.type_reference()
+            if depth >= MAX_DEPTH:
+                raise Unsupported
+            inner = self.type_reference(depth + 1)
             self.expect("]")
             text = f"[{inner}]"
         else:
@@ -360,7 +367,7 @@ class _Reader:
             uses.append(DirectiveUse(name, tuple(args)))
         return tuple(uses)
 
-    def const_value(self) -> Value:
+    def const_value(self, depth: int = 0) -> Value:
         kind = self.kinds[self.index]
         value = self.values[self.index]
         self.index += 1
@@ -375,10 +382,12 @@ class _Reader:
             if value == "null":
                 return ("Null",)
             return ("Enum", value)
+        if kind in ("[", "{") and depth >= MAX_DEPTH:
+            raise Unsupported
         if kind == "[":
             items: list[Value] = []
             while not self.skip("]"):
-                items.append(self.const_value())
+                items.append(self.const_value(depth + 1))
             return ("List", tuple(items))
         if kind == "{":
             fields: list[tuple[str, Value]] = []
@@ -389,6 +398,6 @@ class _Reader:
                     raise Unsupported  # UniqueInputFieldNames
                 names.add(field_name)
                 self.expect(":")
-                fields.append((field_name, self.const_value()))
+                fields.append((field_name, self.const_value(depth + 1)))
             return ("Object", tuple(fields))
         raise Unsupported

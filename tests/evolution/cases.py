@@ -998,6 +998,32 @@ CASES: tuple[Case, ...] = (
         SEARCH_QUERY,
         breaks=False,
     ),
+    # graphql-inspector's loader merges `extend type` into the type, so a directive
+    # applied there is the type's own, as one applied by `extend schema` is the schema's.
+    _case(
+        "directive_applied_in_a_type_extension",
+        "scalar Date\n",
+        'scalar Date\n\nextend type Group @tag(name: "g")\n',
+        (("DIRECTIVE_USAGE_OBJECT_ADDED", D, "Group.@tag"),),
+        SEARCH_QUERY,
+        breaks=False,
+    ),
+    _case(
+        "directive_applied_in_a_type_extension_with_a_field",
+        "scalar Date\n",
+        'scalar Date\n\nextend type Group @tag(name: "g") {\n  size: Int\n}\n',
+        (("DIRECTIVE_USAGE_OBJECT_ADDED", D, "Group.@tag"), ("FIELD_ADDED", N, "Group.size")),
+        SEARCH_QUERY,
+        breaks=False,
+    ),
+    _case(
+        "directive_applied_in_a_schema_extension",
+        "scalar Date\n",
+        'scalar Date\n\nextend schema @meta(note: "x")\n',
+        (("DIRECTIVE_USAGE_SCHEMA_ADDED", D, ".@meta"),),
+        USER_QUERY,
+        breaks=False,
+    ),
     Case("identical", BASE, BASE, (), USER_QUERY, False),
     # -- deliberate differences from graphql-inspector (see DELIBERATE) --------
     _case(

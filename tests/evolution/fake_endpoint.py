@@ -8,7 +8,8 @@
 - `unauthorised`: HTTP 401 with a JSON error;
 - `html`: HTTP 200 with an HTML page, as a login page or a proxy answers;
 - `disabled`: HTTP 200 with GraphQL's "introspection has been disabled" error;
-- `slow`: an answer only after `SLOW_SECONDS`, to hit the client's timeout.
+- `slow`: an answer only after `SLOW_SECONDS`, to hit the client's timeout;
+- `canned`: HTTP 200 with the `payload` bytes given, whatever the request.
 """
 
 from __future__ import annotations
@@ -67,8 +68,9 @@ def _answer(mode: str, body: dict[str, Any]) -> tuple[int, str, bytes]:
 
 
 @contextmanager
-def run_endpoint(mode: str) -> Iterator[str]:
+def run_endpoint(mode: str, payload: bytes = b"") -> Iterator[str]:
     """Serve `mode` on 127.0.0.1 and yield the URL; requests are remembered nowhere."""
+    canned = (200, "application/json", payload)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -77,13 +79,14 @@ def run_endpoint(mode: str) -> Iterator[str]:
                 body = json.loads(self.rfile.read(length) or b"{}")
             except json.JSONDecodeError:
                 body = {}
-            status, kind, payload = _answer(mode, body if isinstance(body, dict) else {})
+            answer = _answer if mode != "canned" else lambda *_: canned
+            status, kind, content = answer(mode, body if isinstance(body, dict) else {})
             try:
                 self.send_response(status)
                 self.send_header("content-type", kind)
-                self.send_header("content-length", str(len(payload)))
+                self.send_header("content-length", str(len(content)))
                 self.end_headers()
-                self.wfile.write(payload)
+                self.wfile.write(content)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up first (the timeout case)
 

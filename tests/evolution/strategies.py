@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 
+from graphql import parse_value
 from hypothesis import strategies as st
 
 __all__ = ["FieldSpec", "SchemaSpec", "TypeSpec", "print_sdl", "schemas", "styles"]
@@ -167,7 +168,11 @@ def _description(text: str | None, style: Style, indent: str) -> str:
         return ""
     if style.block and not text.endswith(("\\", '"')):
         body = text.replace('"""', '\\"""')
-        return f'{indent}"""\n{indent}{body}\n{indent}"""\n'
+        block = f'{indent}"""\n{indent}{body}\n{indent}"""\n'
+        # A block string trims blank lines and common indentation: " " reads as "".
+        # Only a text that reads back the same is printed as one.
+        if parse_value(block.strip()).value == text:  # type: ignore[attr-defined]
+            return block
     return f"{indent}{json.dumps(text, ensure_ascii=False)}\n"
 
 

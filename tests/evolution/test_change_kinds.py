@@ -16,7 +16,7 @@ def _diff(case: Case) -> tuple[list[tuple[str, str, str | None]], bool]:
     new = schema_from_text(case.new.encode(), "new.graphql")
     changes = diff_schemas(old.model, new.model, locate_old=old.locate, locate_new=new.locate)
     operations = operations_from_documents([parse(Source(case.operation, "op.graphql"))])
-    findings = find_breaks(changes, operations, old.model, new.model)
+    findings = find_breaks(changes, operations, old, new)
     found = sorted((c.type.value, c.level.value, c.path) for c in changes)
     return found, any(finding.breaks for finding in findings)
 

@@ -91,3 +91,48 @@ def test_a_bad_git_source_exits_2_with_gits_reason(
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+
+
+def _tree(evolution: Evolution) -> dict[str, bytes]:
+    return {
+        p.relative_to(evolution.root).as_posix(): p.read_bytes()
+        for p in evolution.root.rglob("*")
+        if p.is_file() and ".git/" not in p.relative_to(evolution.root).as_posix() + "/"
+    }
+
+
+@pytest.mark.parametrize(
+    "revision", ["--output=written.txt", "-p", "--no-index"], ids=["output", "short", "long"]
+)
+def test_a_revision_that_starts_with_a_dash_is_refused_before_git_runs(
+    repository: Evolution,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    revision: str,
+) -> None:
+    monkeypatch.chdir(repository.root)
+    before = _tree(repository)
+    spec = f"git:{revision}:schema/pluvo.graphql"
+    assert repository.diff(spec, "schema/pluvo.graphql") == 2
+    err = capsys.readouterr().err
+    assert err == f"pluvo-codegen: {spec}: a git revision cannot start with '-'\n"
+    assert _tree(repository) == before  # git wrote no file
+    assert not (repository.root / "written.txt").exists()
+
+
+def test_git_is_told_where_its_options_end(
+    repository: Evolution, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Even a revision git could misread is passed after `--end-of-options`."""
+    import subprocess as real
+
+    calls: list[list[str]] = []
+    run = real.run
+
+    def spy(args: list[str], **kwargs: object) -> object:
+        calls.append(list(args))
+        return run(args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("codegen.evolution.load.subprocess.run", spy)
+    assert repository.diff("git:HEAD:schema/pluvo.graphql", str(repository.schema)) == 0
+    assert calls == [["git", "show", "--end-of-options", "HEAD:./schema/pluvo.graphql"]]

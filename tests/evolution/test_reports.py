@@ -26,7 +26,7 @@ def _comparison() -> Comparison:
     old = schema_from_text(OLD.encode(), "old.graphql")
     new = schema_from_text(NEW.encode(), "new.graphql")
     changes = diff_schemas(old.model, new.model, locate_old=old.locate, locate_new=new.locate)
-    findings = find_breaks(changes, [], old.model, new.model)
+    findings = find_breaks(changes, [], old, new)
     return Comparison("old.graphql", "new.graphql", tuple(findings), 0)
 
 

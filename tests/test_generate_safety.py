@@ -1,0 +1,489 @@
+"""`generate` never destroys what it does not own; filesystem errors are one line, exit 2.
+
+Every refusal is checked the same way: exit 2, one stderr line naming the path,
+no traceback, and every file and link around the scratch project (config, schema,
+operations, generated/, a stand-in `.git`) byte-identical afterwards.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen.config import HONOURED_SETTINGS, UNSUPPORTED_SETTINGS
+from codegen.generate import is_generated_package
+from codegen.manifest import MANIFEST_NAME
+from conftest import REPO, Project
+
+NEW_OPERATION = "query UserNames {\n  portfolioItems { user { name } }\n}\n"
+ADVICE = "set target_package_path and target_package_name to a folder of its own"
+
+
+def _everything(root: Path) -> dict[str, bytes | str]:
+    """Every file (its bytes) and symbolic link (its target) under `root`."""
+    found: dict[str, bytes | str] = {}
+    for folder, dirs, names in os.walk(root):
+        for name in [*dirs, *names]:
+            path = Path(folder) / name
+            key = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                found[key] = "-> " + str(path.readlink())
+            elif path.is_file():
+                found[key] = path.read_bytes()
+    return found
+
+
+def _configure(project: Project, **settings: str) -> None:
+    """Set (or add) keys of [tool.ariadne-codegen]; values are TOML literals."""
+    text = project.config.read_text(encoding="utf-8")
+    for key, value in settings.items():
+        text, count = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
+        if not count:
+            text = text.replace(
+                "[tool.ariadne-codegen]\n", f"[tool.ariadne-codegen]\n{key} = {value}\n"
+            )
+    project.config.write_text(text, encoding="utf-8")
+
+
+def _refused(project: Project, capsys: pytest.CaptureFixture[str], message: str) -> None:
+    """`generate` exits 2 with `message` as its one line, and changes nothing at all."""
+    project.write(".git/HEAD", "ref: refs/heads/main\n")
+    before = _everything(project.root.parent)
+    assert project.run("generate") == 2
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert captured.err == f"pluvo-codegen: {message}\n"
+    assert captured.out == ""
+    assert _everything(project.root.parent) == before
+
+
+NOT_OURS = "a folder pluvo-codegen did not write (no ariadne-codegen __init__.py and base_model.py)"
+
+
+SCHEMA = "schema (schema/pluvo.graphql)"
+DANGEROUS = {
+    "schema": ('"."', '"schema"', f"schema: the package folder contains the {SCHEMA}; {ADVICE}"),
+    "queries": (
+        '"."',
+        '"queries"',
+        f"queries: the package folder is the operations (queries); {ADVICE}",
+    ),
+    "inside_queries": (
+        '"queries"',
+        '"client"',
+        f"queries/client: the package folder lies inside the operations (queries); {ADVICE}",
+    ),
+    "config_folder": (
+        '".."',
+        '"project"',
+        f".: the package folder is the config's folder; {ADVICE}",
+    ),
+    "above_config": (
+        '"../.."',
+        "ABOVE",
+        f"..: the package folder contains the config's folder; {ADVICE}",
+    ),
+    "generated": ('"."', '"generated"', f"generated: {NOT_OURS}; move it away or {ADVICE}"),
+    "codegen": ('"."', '"codegen"', f"codegen: {NOT_OURS}; move it away or {ADVICE}"),
+}
+
+
+@pytest.mark.parametrize(("path", "name", "message"), DANGEROUS.values(), ids=DANGEROUS.keys())
+def test_a_dangerous_package_folder_is_refused_before_anything_is_written(
+    project: Project, capsys: pytest.CaptureFixture[str], path: str, name: str, message: str
+) -> None:
+    if name == "ABOVE":  # the folder that holds the project, named from its parent
+        name = f'"{project.root.parent.name}"'
+    _configure(project, target_package_path=path, target_package_name=name)
+    _refused(project, capsys, message)
+
+
+def test_a_folder_of_user_files_is_refused(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write("docs/notes.md", "# my notes\n")
+    _configure(project, target_package_path='"."', target_package_name='"docs"')
+    _refused(project, capsys, f"docs: {NOT_OURS}; move it away or {ADVICE}")
+
+
+def test_a_package_whose_folders_are_not_ours_is_refused(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A generated package never has subfolders; one that does holds someone's files."""
+    project.write("generated/pluvo_client/vendor/lib.py", "x = 1\n")
+    _refused(project, capsys, f"generated/pluvo_client: {NOT_OURS}; move it away or {ADVICE}")
+
+
+def test_the_recogniser_accepts_the_committed_package_and_refuses_lookalikes(
+    tmp_path: Path,
+) -> None:
+    committed = REPO / "generated" / "pluvo_client"
+    assert is_generated_package(committed)
+    copy = tmp_path / "copy"
+    shutil.copytree(committed, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "__pycache__").mkdir()
+    assert is_generated_package(copy)
+    # Our manifest is the mark: with it, an edited base_model.py is still ours
+    # (`verify` reports the edit); without it, ariadne-codegen's base_model.py is.
+    (copy / "base_model.py").write_text("class BaseModel: ...\n")
+    assert is_generated_package(copy)
+    (copy / MANIFEST_NAME).unlink()
+    assert not is_generated_package(copy)
+    shutil.copy(committed / "base_model.py", copy / "base_model.py")
+    assert is_generated_package(copy)
+    (copy / "notes").mkdir()
+    assert not is_generated_package(copy)
+    assert not is_generated_package(tmp_path / "missing")
+    assert not is_generated_package(committed / "client.py")
+
+
+def test_a_symlinked_package_is_followed_and_its_target_replaced_atomically(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The link stays a link, to the same place; the folder it names is the new package."""
+    elsewhere = project.root.parent / "shared"
+    elsewhere.mkdir()
+    project.package.rename(elsewhere / "pluvo_client")
+    link_text = os.path.relpath(elsewhere / "pluvo_client", project.package.parent)
+    project.package.symlink_to(link_text, target_is_directory=True)
+    project.write("queries/user_names.graphql", NEW_OPERATION)
+    assert project.run("generate") == 0
+    assert "generated/pluvo_client: " in capsys.readouterr().out
+    assert project.package.is_symlink() and str(project.package.readlink()) == link_text
+    assert (elsewhere / "pluvo_client" / "user_names.py").is_file()
+    assert project.run("check") == 0
+    assert sorted(p.name for p in (project.root / "generated").iterdir()) == ["pluvo_client"]
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["pluvo_client"]
+
+
+def test_a_symlink_to_the_project_is_refused(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.rmtree(project.package)
+    project.package.symlink_to("..", target_is_directory=True)
+    message = f"generated/pluvo_client: the package folder is the config's folder; {ADVICE}"
+    _refused(project, capsys, message)
+
+
+def test_a_dangling_symlink_is_refused(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.rmtree(project.package)
+    project.package.symlink_to("../nowhere", target_is_directory=True)
+    _refused(
+        project,
+        capsys,
+        "generated/pluvo_client: a symbolic link to ../nowhere, which does not exist",
+    )
+
+
+# -- filesystem errors --------------------------------------------------------
+
+
+def test_a_file_where_the_package_goes_is_refused(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.rmtree(project.package)
+    project.write("generated/pluvo_client", "not a folder\n")
+    _refused(project, capsys, "generated/pluvo_client: exists and is not a folder")
+
+
+def test_a_file_where_the_packages_parent_folder_goes_is_refused(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.rmtree(project.root / "generated")
+    project.write("generated", "not a folder\n")
+    message = "generated: exists and is not a folder, so generated/pluvo_client cannot go in it"
+    _refused(project, capsys, message)
+
+
+def _fail(monkeypatch: pytest.MonkeyPatch, name: str, code: int, *, call: int = 1) -> list[int]:
+    """Make the `call`-th `Path.<name>` on the package's staging side raise OSError(code).
+
+    `mkdtemp` fails the staging folder's creation beside the package instead.
+    """
+    calls = [0]
+    if name == "mkdtemp":
+        import tempfile
+
+        real = tempfile.mkdtemp
+
+        def mkdtemp(*args: Any, dir: Any = None, **kwargs: Any) -> str:
+            if dir is None:  # the scratch folder ariadne-codegen renders into
+                return str(real(*args, **kwargs))
+            raise OSError(code, os.strerror(code), str(dir))
+
+        monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+        return calls
+    original = getattr(Path, name)
+
+    def failing(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if ".new-" in str(self) or ".old-" in str(self) or name == "rename":
+            calls[0] += 1
+            if calls[0] == call:
+                raise OSError(code, os.strerror(code), str(self))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, name, failing)
+    return calls
+
+
+def _broken_write(
+    project: Project,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    code: int,
+    call: int = 1,
+) -> str:
+    project.write("queries/user_names.graphql", NEW_OPERATION)
+    before = _everything(project.root)
+    calls = _fail(monkeypatch, name, code, call=call)
+    assert project.run("generate") == 2
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert len(err.splitlines()) == 1, err
+    assert _everything(project.root) == before  # no staging or backup folder left either
+    if name != "mkdtemp":
+        assert calls[0] >= call  # the failure did happen where it was meant to
+    return err
+
+
+def test_a_read_only_generated_folder_is_one_line_and_nothing_changes(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Injected: the tests may run as root, whom a read-only mode does not stop."""
+    err = _broken_write(project, capsys, monkeypatch, "mkdtemp", errno.EROFS)
+    assert err == (
+        "pluvo-codegen: generated/pluvo_client: cannot write the package: "
+        "Read-only file system (generated)\n"
+    )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only folders")
+def test_a_really_read_only_generated_folder_is_one_line(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    generated = project.root / "generated"
+    project.write("queries/user_names.graphql", NEW_OPERATION)
+    before = _everything(project.root)
+    generated.chmod(0o555)
+    try:
+        assert project.run("generate") == 2
+    finally:
+        generated.chmod(0o755)
+    err = capsys.readouterr().err
+    assert err.startswith("pluvo-codegen: generated/pluvo_client: cannot write the package: ")
+    assert "Permission denied" in err and len(err.splitlines()) == 1
+    assert _everything(project.root) == before
+
+
+def test_a_full_disk_halfway_through_is_one_line_and_nothing_changes(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fourth file written to the staging folder finds the disk full."""
+    err = _broken_write(project, capsys, monkeypatch, "write_bytes", errno.ENOSPC, call=4)
+    assert re.fullmatch(
+        r"pluvo-codegen: generated/pluvo_client: cannot write the package: "
+        r"No space left on device \(generated/\.pluvo_client\.new-\w+/[\w./]+\)\n",
+        err,
+    ), err
+
+
+def test_a_failing_swap_puts_the_old_package_back(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old package is moved aside (rename 1), the new one fails to move in (rename 2)."""
+    err = _broken_write(project, capsys, monkeypatch, "rename", errno.EIO, call=2)
+    assert err.startswith("pluvo-codegen: generated/pluvo_client: cannot write the package: ")
+    assert "Input/output error" in err
+
+
+# -- settings -----------------------------------------------------------------
+
+
+UNUSED_VARIABLE = "query Unused($id: ID) {\n  portfolioItems { id }\n}\n"
+
+
+def test_skip_validation_rules_is_honoured(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write("queries/unused.graphql", UNUSED_VARIABLE)
+    assert project.run("validate") == 2
+    assert "Variable '$id' is never used in operation 'Unused'." in capsys.readouterr().err
+    _configure(project, skip_validation_rules='["NoUnusedFragments", "NoUnusedVariables"]')
+    assert project.run("validate") == 0
+    capsys.readouterr()
+
+
+def test_skip_validation_rules_names_an_unknown_rule(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _configure(project, skip_validation_rules='["NoSuchRule"]')
+    _refused(
+        project,
+        capsys,
+        f"{project.config}: skip_validation_rules: unknown rule 'NoSuchRule'; known rules: "
+        + ", ".join(sorted(_rule_names())),
+    )
+
+
+def _rule_names() -> list[str]:
+    from graphql import specified_rules
+
+    return [rule.__name__.removesuffix("Rule") for rule in specified_rules]
+
+
+@pytest.mark.parametrize("key", sorted(UNSUPPORTED_SETTINGS))
+def test_a_setting_generate_would_ignore_is_named_in_an_error(
+    project: Project, capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    _configure(project, **{key: '"x"'})
+    project.write(".git/HEAD", "ref: refs/heads/main\n")
+    before = _everything(project.root)
+    assert project.run("generate") == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"pluvo-codegen: {project.config}: {key} is not supported here; ")
+    assert len(err.splitlines()) == 1
+    assert _everything(project.root) == before
+
+
+def test_when_the_old_package_cannot_be_put_back_it_is_kept_and_named(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Renames 2 (new package in) and 3 (old package back) fail: the old one is not deleted."""
+    project.write("queries/user_names.graphql", NEW_OPERATION)
+    committed = project.snapshot()
+    original = Path.rename
+    calls = [0]
+
+    def failing(self: Path, target: Any) -> Any:
+        calls[0] += 1
+        if calls[0] in (2, 3):
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(self))
+        return original(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing)
+    assert project.run("generate") == 2
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    match = re.fullmatch(
+        r"pluvo-codegen: generated/pluvo_client: cannot write the package \(.*\), nor put the "
+        r"old one back \(Input/output error\); it is at (generated/\.pluvo_client\.old-\w+)\n",
+        err,
+    )
+    assert match, err
+    kept = project.root / match[1]
+    assert {
+        f"pluvo_client/{p.relative_to(kept).as_posix()}": p.read_bytes()
+        for p in kept.rglob("*")
+        if p.is_file()
+    } == committed
+
+
+def test_every_ariadne_codegen_setting_is_honoured_or_refused() -> None:
+    """A setting a new ariadne-codegen adds must be classified before it can be dropped."""
+    from ariadne_codegen.settings import ClientSettings
+
+    settings = {field.name for field in dataclasses.fields(ClientSettings)}
+    assert settings == HONOURED_SETTINGS | UNSUPPORTED_SETTINGS
+    assert not HONOURED_SETTINGS & UNSUPPORTED_SETTINGS
+
+
+def _can_mount_tmpfs() -> bool:
+    import subprocess
+
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=4k tmpfs /mnt"],
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _can_mount_tmpfs(), reason="no mount namespace for a tiny tmpfs here")
+def test_a_really_full_disk_leaves_the_package_byte_identical(project: Project) -> None:
+    """generated/ on a 160 KiB tmpfs holds the package once, not the new copy beside it."""
+    import subprocess
+    import sys
+
+    project.write("queries/user_names.graphql", NEW_OPERATION)
+    saved = project.root / "saved"
+    shutil.copytree(project.root / "generated", saved)
+    script = """
+        set -e
+        mount -t tmpfs -o size=160k tmpfs "$ROOT/generated"
+        cp -a "$SAVED/." "$ROOT/generated/"
+        listing() { (cd "$ROOT/generated" && find . | sort && find . -type f | sort | xargs cat); }
+        before=$(listing | sha256sum)
+        set +e
+        "$PYTHON" -m codegen generate --config "$ROOT/pyproject.toml"
+        echo "exit=$?" >&2
+        after=$(listing | sha256sum)
+        [ "$before" = "$after" ] && echo "generated/ unchanged" >&2
+    """
+    env = {**os.environ, "ROOT": str(project.root), "SAVED": str(saved), "PYTHON": sys.executable}
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    lines = done.stderr.splitlines()
+    assert "Traceback" not in done.stderr
+    assert lines[1:] == ["exit=2", "generated/ unchanged"], done.stderr
+    assert re.fullmatch(
+        r"pluvo-codegen: generated/pluvo_client: cannot write the package: "
+        r"No space left on device \(generated/\.pluvo_client\.new-\w+/[\w./]+\)",
+        lines[0],
+    ), done.stderr
+
+
+def test_check_on_an_unreadable_package_is_one_line(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Injected, as root reads anything: the package's client.py cannot be read."""
+    original = Path.read_bytes
+
+    def unreadable(self: Path) -> bytes:
+        if self.name == "client.py" and project.root in self.parents:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return original(self)
+
+    before = _everything(project.root)
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    assert project.run("check") == 2
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    client = "generated/pluvo_client/client.py"
+    assert err == f"pluvo-codegen: {client}: cannot read: Permission denied\n"
+    assert _everything(project.root) == before
+
+
+def test_any_other_os_error_is_one_line_too(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line's safety net, for an OS error no command names first."""
+
+    def failing(*_: object) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO), "schema/pluvo.graphql")
+
+    monkeypatch.setattr("codegen.sources.load_sources", failing)
+    before = _everything(project.root)
+    assert project.run("generate") == 2
+    assert capsys.readouterr().err == "pluvo-codegen: schema/pluvo.graphql: Input/output error\n"
+    assert _everything(project.root) == before
