@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
+from codegen.webhooks.check import CheckOptions, CheckReport, run_check
 from codegen.webhooks.listen import ListenOptions, build_listener, describe
 from codegen.webhooks.samples import SignedDelivery, certificate_achieved
 
@@ -38,7 +42,9 @@ def test_the_listener_prints_an_unverified_senders_text_on_one_line_escaped() ->
     line, status = describe(body, {"X-Signature": "AAAA", "X-Signature-Salt": "s"}, SECRET)
     assert status == 401
     assert "\n" not in line and "\x1b" not in line
-    assert line.endswith("NOT VERIFIED (the X-Signature header does not match the body and the secret)")
+    assert line.endswith(
+        "NOT VERIFIED (the X-Signature header does not match the body and the secret)"
+    )
     assert "\\n" in line and "\\x1b" in line  # shown, escaped
 
     huge = json.dumps({"event": "E" * 100_000}).encode()
@@ -63,3 +69,61 @@ def test_the_listener_forwards_a_header_that_is_not_ascii_unchanged() -> None:
     assert received.headers["x-trace"] == "caf\xe9"  # the same byte, decoded as latin-1
     assert received.headers["x-signature"] == delivery.headers["X-Signature"]
     assert len(lines) == 1 and lines[0].endswith("verified -> forwarded: 200")
+
+
+@contextlib.contextmanager
+def trickling_receiver() -> Iterator[str]:
+    """Answers every request with a status line and then one header byte every 50 ms."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def answer(conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            try:
+                conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                while not stop.wait(0.05):
+                    conn.sendall(b"a")
+            except OSError:
+                pass  # the client gave up: what the test wants
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/hook"
+    finally:
+        stop.set()
+        server.close()
+
+
+def test_check_gives_each_delivery_its_timeout_in_all_against_a_trickling_receiver() -> None:
+    with trickling_receiver() as url:
+        done: list[CheckReport] = []
+        only = ("valid_events_get_2xx",)
+        thread = threading.Thread(
+            target=lambda: done.append(
+                run_check(CheckOptions(url=url, secret=SECRET, timeout=0.5, properties=only))
+            ),
+            daemon=True,
+        )
+        started = time.monotonic()
+        thread.start()
+        thread.join(10)
+        assert done, "webhooks check never returned: every byte restarted httpx's read timeout"
+    assert time.monotonic() - started < 5
+    (report,) = done
+    (outcome,) = report.violated
+    assert "no answer within 0.5 s" in (outcome.reason or "")
+
+
+def test_check_options_never_show_the_secret() -> None:
+    options = CheckOptions(url="http://127.0.0.1:1/", secret="the-very-secret")
+    assert "the-very-secret" not in repr(options)
+    assert "the-very-secret" not in str(options)
