@@ -110,15 +110,18 @@ class Outbox:
         )
         return [int(cursor.lastrowid or 0)]
 
-    def due(self, now: float) -> list[PendingDelivery]:
-        """For each URL, its oldest pending delivery if that one is due: order per URL."""
+    def heads(self) -> list[PendingDelivery]:
+        """For each URL, its oldest pending delivery, due or not: order per URL."""
         rows = self.db.execute(
             "SELECT d.id, d.url, d.event, d.attempts, d.next_attempt_at FROM webhook_delivery d"
             " WHERE d.id IN (SELECT MIN(id) FROM webhook_delivery WHERE state = 'pending'"
-            " GROUP BY url) AND d.next_attempt_at <= ? ORDER BY d.id",
-            (now,),
+            " GROUP BY url) ORDER BY d.id"
         ).fetchall()
         return [PendingDelivery(*row) for row in rows]
+
+    def due(self, now: float) -> list[PendingDelivery]:
+        """For each URL, its oldest pending delivery if that one is due: order per URL."""
+        return [head for head in self.heads() if head.next_attempt_at <= now]
 
     def next_due_at(self) -> float | None:
         """When the earliest head of a URL's queue becomes due; None if nothing is pending."""
