@@ -270,3 +270,61 @@ def test_a_2xx_counts_however_long_its_body_would_take(storage: Storage) -> None
 
         asyncio.run(run())
     assert outbox.counts() == {"delivered": 1}
+
+
+def test_every_attempt_keeps_the_base_url_its_event_was_queued_with(
+    storage: Storage, receiver: tuple[RecordingReceiver, str]
+) -> None:
+    recording, url = receiver
+    recording.reset(500)
+    outbox = Outbox(storage)
+    outbox.subscribe(url, "http://127.0.0.1:8001")
+    issue(storage, [storage.list_users()[0].id])
+    clock = FakeClock()
+
+    async def run(base_url: str) -> None:  # a server started at `base_url`
+        worker = DeliveryWorker(outbox, WebhookSettings(url, SECRET), base_url, clock=clock)
+        await drain(worker, clock, 1)
+        await worker.aclose()
+
+    asyncio.run(run("http://127.0.0.1:8001"))
+    outbox = Outbox(storage)  # restarted on another port
+    outbox.subscribe(url, "http://127.0.0.1:8002")
+    asyncio.run(run("http://127.0.0.1:8002"))
+    first, second = (parse_event(r.body, r.headers, SECRET) for r in recording.received)
+    assert first.data["file"].startswith("http://127.0.0.1:8001/media/")
+    assert second.data["file"] == first.data["file"]
+    assert second.dedupe_key == first.dedupe_key
+
+
+def test_a_database_from_the_first_outbox_version_gets_the_base_url_column(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "old.sqlite3"
+    store = Storage(db)
+    store.seed(make_certificates(1, 1), make_users(1, 1))
+    store.db.executescript(
+        """
+        CREATE TABLE webhook_subscription (
+            url TEXT PRIMARY KEY, active INTEGER NOT NULL DEFAULT 0, disabled_at TEXT);
+        CREATE TABLE webhook_delivery (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL, event TEXT NOT NULL,
+            portfolio_item_id INTEGER, payload TEXT, state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL DEFAULT 0,
+            last_status INTEGER, last_error TEXT, created_at TEXT NOT NULL);
+        CREATE TRIGGER webhook_certificate_achieved AFTER INSERT ON portfolio_item
+        BEGIN
+            INSERT INTO webhook_delivery (url, event, portfolio_item_id, created_at)
+            SELECT url, 'EVENT_CERTIFICATE_ACHIEVED', NEW.id, NEW.created_at
+            FROM webhook_subscription WHERE active = 1 AND disabled_at IS NULL;
+        END;
+        """
+    )
+    try:
+        outbox = Outbox(store)
+        outbox.subscribe("http://127.0.0.1:9/hook", "http://127.0.0.1:8001")
+        issue(store, [store.list_users()[0].id])
+        payload = outbox.payload(outbox.heads()[0].id, "http://elsewhere")
+        assert str(payload["file"]).startswith("http://127.0.0.1:8001/media/")
+    finally:
+        store.close()

@@ -211,10 +211,15 @@ def test_the_outbox_survives_a_restart_and_a_410_then_stops_every_delivery_to_th
             issue(server, server.certificate_ids[3], users)
             recording.wait_for(2)  # refused at least twice: still pending
         refused = [r.status for r in recording.received]
+        refused_keys = {event_of(r).user.id: event_of(r).dedupe_key for r in recording.received}
         recording.reset()  # now it answers 200
-        with run_server(tmp_path / "second", *options) as server:
+        with run_server(tmp_path / "second", *options) as server:  # on another port
             delivered = settle(recording, 2, quiet=0.3)
             assert [event_of(r).user.id for r in delivered] == users
+            # The same events: a receiver that saw a refused attempt drops these.
+            keys = {event_of(r).user.id: event_of(r).dedupe_key for r in delivered}
+            assert users[0] in refused_keys
+            assert {u: keys[u] for u in refused_keys} == refused_keys
 
             recording.reset(410)
             issue(server, server.certificate_ids[0], server.user_ids[:3])
