@@ -15,6 +15,7 @@ import httpx
 from codegen.webhooks.check import CheckOptions, CheckReport, run_check
 from codegen.webhooks.listen import ListenOptions, build_listener, describe
 from codegen.webhooks.samples import SignedDelivery, certificate_achieved
+from pluvo_client.webhooks import CertificateAchieved, handle_delivery
 
 from .loopback import serve_asgi
 from .recording import RecordingReceiver
@@ -127,3 +128,28 @@ def test_check_options_never_show_the_secret() -> None:
     options = CheckOptions(url="http://127.0.0.1:1/", secret="the-very-secret")
     assert "the-very-secret" not in repr(options)
     assert "the-very-secret" not in str(options)
+
+
+def test_a_verified_event_is_accepted_whatever_shape_its_optional_fields_have() -> None:
+    data = certificate_achieved()
+    data.update(
+        training="T-1", conditions={"all": True}, file={"url": "https://x/y.pdf"}, id=[1], ref={}
+    )
+    data["user"] = {**data["user"], "name": {"first": "Zoë"}, "email": ["a@example.org"]}
+    delivery = SignedDelivery.of(data, SECRET)
+    answer = handle_delivery(delivery.body, delivery.headers, SECRET)
+    assert answer.status == 200, answer.error  # a 400 would make Pluvo retry it 72 times
+    event = answer.event
+    assert isinstance(event, CertificateAchieved)
+    assert str(event.user.id) == data["user"]["id"]
+    assert (event.training, event.conditions, event.file, event.id, event.ref) == (None,) * 5
+    assert (event.user.name, event.user.email) == (None, None)
+    assert event.data["conditions"] == {"all": True}  # the raw value is kept
+    assert event.data["user"]["name"] == {"first": "Zoë"}
+
+
+def test_a_salt_that_is_not_text_is_refused_as_a_bad_signature() -> None:
+    delivery = SignedDelivery.of(certificate_achieved(), SECRET)
+    headers = {**delivery.headers, "X-Signature-Salt": "\udcff"}  # a lone surrogate
+    answer = handle_delivery(delivery.body, headers, SECRET)
+    assert answer.status == 401
