@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import StreamingResponse
+from starlette.routing import Route
 
+from codegen.errors import TargetError
 from codegen.webhooks.check import CheckOptions, CheckReport, run_check
 from codegen.webhooks.listen import ListenOptions, build_listener, describe
 from codegen.webhooks.samples import SignedDelivery, certificate_achieved
+from codegen.webhooks.trigger import send_sample
 from pluvo_client.webhooks import CertificateAchieved, handle_delivery
 
 from .loopback import serve_asgi
@@ -153,3 +161,31 @@ def test_a_salt_that_is_not_text_is_refused_as_a_bad_signature() -> None:
     headers = {**delivery.headers, "X-Signature-Salt": "\udcff"}  # a lone surrogate
     answer = handle_delivery(delivery.body, headers, SECRET)
     assert answer.status == 401
+
+
+def test_trigger_gives_up_after_its_timeout_in_all_against_a_trickling_receiver() -> None:
+    with trickling_receiver() as url:
+        started = time.monotonic()
+        with pytest.raises(TargetError, match=r"no answer within 0\.5 s"):
+            send_sample("EVENT_X", url, SECRET, None, 0.5)
+        assert time.monotonic() - started < 3
+
+
+def test_trigger_reports_the_status_of_an_answer_whose_body_never_ends() -> None:
+    async def endless(request: Request) -> StreamingResponse:
+        await request.body()
+
+        async def chunks() -> AsyncIterator[bytes]:
+            while True:
+                yield b"oops "
+                await asyncio.sleep(0.01)
+
+        return StreamingResponse(chunks(), status_code=500)
+
+    app = Starlette(routes=[Route("/hook", endless, methods=["POST"])])
+    with serve_asgi(app) as base:
+        started = time.monotonic()
+        sent = send_sample("EVENT_X", f"{base}/hook", SECRET, None, 0.5)
+    assert time.monotonic() - started < 3
+    assert sent.status == 500
+    assert sent.body.startswith("oops oops") and len(sent.body) <= 500
