@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,6 +20,7 @@ from starlette.responses import StreamingResponse
 from starlette.routing import Route
 
 from codegen.errors import TargetError
+from codegen.server.run import ServeOptions
 from codegen.webhooks.check import CheckOptions, CheckReport, run_check
 from codegen.webhooks.listen import ListenOptions, build_listener, describe
 from codegen.webhooks.samples import SignedDelivery, certificate_achieved
@@ -132,10 +134,15 @@ def test_check_gives_each_delivery_its_timeout_in_all_against_a_trickling_receiv
     assert "no answer within 0.5 s" in (outcome.reason or "")
 
 
-def test_check_options_never_show_the_secret() -> None:
+def test_options_holding_a_webhook_secret_never_show_it() -> None:
     options = CheckOptions(url="http://127.0.0.1:1/", secret="the-very-secret")
     assert "the-very-secret" not in repr(options)
     assert "the-very-secret" not in str(options)
+    serve = ServeOptions(Path("schema.graphql"), webhook_url="http://x/", webhook_secret="s3cr3t")
+    assert "s3cr3t" not in repr(serve)
+    settings = serve.webhooks()
+    assert settings is not None and settings.secret == "s3cr3t"
+    assert "s3cr3t" not in repr(settings)
 
 
 def test_a_verified_event_is_accepted_whatever_shape_its_optional_fields_have() -> None:
