@@ -25,6 +25,7 @@ from codegen.runtime.webhooks import (
     CertificateAchieved,
     WebhookError,
     WebhookEvent,
+    WebhookPayloadError,
     handle_delivery,
     read_event,
 )
@@ -57,8 +58,11 @@ def describe(body: bytes, headers: Mapping[str, str], secret: str) -> tuple[str,
     delivery = handle_delivery(body, headers, secret)
     event = delivery.event
     verdict = "verified"
-    if event is None:
+    if isinstance(delivery.error, WebhookPayloadError):  # signed, but not an event
+        verdict = f"verified but UNREADABLE ({delivery.error})"
+    elif event is None:
         verdict = f"NOT VERIFIED ({delivery.error})"
+    if event is None:
         try:
             event = read_event(body)
         except WebhookError:
@@ -105,7 +109,13 @@ def build_listener(
         # The raw bytes: a header that is not ASCII goes on unchanged too.
         headers = [(k, v) for k, v in request.headers.raw if k.lower() not in _NOT_FORWARDED]
         try:
-            answer = await http.post(options.forward_to, content=body, headers=headers)
+            # In all, as the sender's own timeout: httpx's are per read.
+            answer = await asyncio.wait_for(
+                http.post(options.forward_to, content=body, headers=headers), options.timeout
+            )
+        except TimeoutError:
+            show(f"{line} -> forwarding failed: no answer within {options.timeout:g} s -> 502")
+            return Response(f"no answer from {options.forward_to}\n", status_code=502)
         except httpx.HTTPError as exc:
             show(f"{line} -> forwarding failed: {type(exc).__name__}: {exc} -> 502")
             return Response(f"cannot reach {options.forward_to}\n", status_code=502)

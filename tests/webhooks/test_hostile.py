@@ -34,13 +34,13 @@ SECRET = "hostile-secret"
 
 
 @contextlib.contextmanager
-def listener(forward_to: str | None, lines: list[str]) -> Iterator[str]:
+def listener(forward_to: str | None, lines: list[str], timeout: float = 5) -> Iterator[str]:
     """The `webhooks listen` app on loopback, in process; yields its URL."""
-    options = ListenOptions(SECRET, forward_to=forward_to)
+    options = ListenOptions(SECRET, forward_to=forward_to, timeout=timeout)
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
         # A client per request, opened and closed on the server's own event loop.
-        async with httpx.AsyncClient(timeout=5, follow_redirects=False) as http:
+        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
             await build_listener(options, lines.append, http)(scope, receive, send)
 
     with serve_asgi(app) as base:
@@ -196,3 +196,25 @@ def test_trigger_reports_the_status_of_an_answer_whose_body_never_ends() -> None
     assert time.monotonic() - started < 3
     assert sent.status == 500
     assert sent.body.startswith("oops oops") and len(sent.body) <= 500
+
+
+def test_the_listener_says_a_signed_body_that_is_not_an_event_is_verified_but_unreadable() -> None:
+    delivery = SignedDelivery.signed(b"[1, 2]", SECRET)
+    line, status = describe(delivery.body, delivery.headers, SECRET)
+    assert status == 400
+    assert "NOT VERIFIED" not in line
+    assert line.endswith("verified but UNREADABLE (the body is a JSON list, not an object)")
+
+
+def test_the_listener_answers_502_when_the_app_trickles_past_the_timeout() -> None:
+    lines: list[str] = []
+    delivery = SignedDelivery.of(certificate_achieved(), SECRET)
+    with trickling_receiver() as app_url, listener(app_url, lines, timeout=0.5) as url:
+        started = time.monotonic()
+        answer = httpx.post(url, content=delivery.body, headers=delivery.headers, timeout=10)
+    assert time.monotonic() - started < 3
+    assert answer.status_code == 502
+    assert lines == [
+        f"EVENT_CERTIFICATE_ACHIEVED user={json.loads(delivery.body)['user']['id']} verified"
+        " -> forwarding failed: no answer within 0.5 s -> 502"
+    ]
