@@ -8,6 +8,7 @@ makes the backoff fast (10 ms, 20 ms, 40 ms, ...).
 from __future__ import annotations
 
 import base64
+import collections
 import hashlib
 import hmac
 import itertools
@@ -16,6 +17,7 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +162,21 @@ def test_a_stalled_receiver_never_slows_the_mutation(
     # The deliveries still come, one at a time, in order.
     events = [event_of(r) for r in settle(recording, 4, quiet=0.1)]
     assert [e.user.id for e in events] == [*users, users[0]]
+
+
+def test_concurrent_issuances_emit_exactly_one_event_per_user_and_certificate(
+    server: Server, recording: RecordingReceiver
+) -> None:
+    users = server.user_ids[:3]
+    templates = server.certificate_ids[20:28]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda t: issue(server, t, [*users, users[0]]), templates))
+    assert all(r["succeededIds"] == [str(u) for u in users] for r in results)
+    deliveries = settle(recording, len(templates) * len(users))
+    pairs = collections.Counter((e.ref, e.user.id) for e in map(event_of, deliveries))
+    assert set(pairs) == {(str(t), u) for t in templates for u in users}
+    assert set(pairs.values()) == {1}
+    assert len({event_of(r).id for r in deliveries}) == len(deliveries)  # one item each
 
 
 def test_trigger_asks_the_server_for_an_automatic_issuance(
