@@ -129,7 +129,12 @@ class DeliveryWorker:
             await self.aclose()
 
     async def deliver_due(self) -> int:
-        """One attempt for the head of each URL's queue that is due; how many were made."""
+        """One attempt for the head of each URL's queue that is due; how many were made.
+
+        For stepping the worker by hand with an injected clock (the tests); `run`
+        does not wait for every URL's attempt like this, so a stalled URL cannot hold
+        back another.
+        """
         heads = self.outbox.due(self.clock())
         await asyncio.gather(*(self._attempt_safely(head) for head in heads))
         return len(heads)
