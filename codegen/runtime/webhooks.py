@@ -233,7 +233,9 @@ class WebhookEvent(BaseModel):
         """
         content = {k: v for k, v in self._data.items() if k not in _PER_DELIVERY_KEYS}
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        # `surrogatepass`: JSON may escape a lone surrogate (JavaScript's JSON.stringify
+        # writes one for a string cut inside an emoji); any other text encodes as UTF-8.
+        return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class CertificateAchieved(WebhookEvent):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import socket
 import threading
@@ -25,7 +26,7 @@ from codegen.webhooks.check import CheckOptions, CheckReport, run_check
 from codegen.webhooks.listen import ListenOptions, build_listener, describe
 from codegen.webhooks.samples import SignedDelivery, certificate_achieved
 from codegen.webhooks.trigger import send_sample
-from pluvo_client.webhooks import CertificateAchieved, handle_delivery
+from pluvo_client.webhooks import CertificateAchieved, RecentDeliveries, handle_delivery
 
 from .loopback import serve_asgi
 from .recording import RecordingReceiver
@@ -218,3 +219,28 @@ def test_the_listener_answers_502_when_the_app_trickles_past_the_timeout() -> No
         f"EVENT_CERTIFICATE_ACHIEVED user={json.loads(delivery.body)['user']['id']} verified"
         " -> forwarding failed: no answer within 0.5 s -> 502"
     ]
+
+
+def test_a_verified_event_with_a_lone_surrogate_escape_is_deduplicated_not_crashed_on() -> None:
+    data = certificate_achieved()
+    data["user"]["name"] = "Zo\ud83d"  # an emoji cut in half, as JSON.stringify escapes it
+    seen = RecentDeliveries()
+    first = SignedDelivery.signed(json.dumps(data).encode(), SECRET)  # escaped, in ASCII
+    assert b"\\ud83d" in first.body
+    answer = handle_delivery(first.body, first.headers, SECRET, seen=seen)
+    assert answer.status == 200 and answer.is_new
+    again_data = {**data, "sentDate": "2030-01-01T00:00:00.000Z"}
+    again = SignedDelivery.signed(json.dumps(again_data).encode(), SECRET)
+    redelivered = handle_delivery(again.body, again.headers, SECRET, seen=seen)
+    assert redelivered.status == 200 and redelivered.duplicate
+
+
+def test_the_dedupe_key_of_ordinary_text_is_unchanged() -> None:
+    data = certificate_achieved()
+    data["user"]["name"] = "Zoë Ŝample 😀"
+    delivery = SignedDelivery.of(data, SECRET)
+    event = handle_delivery(delivery.body, delivery.headers, SECRET).event
+    assert event is not None
+    content = {k: v for k, v in data.items() if k != "sentDate"}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert event.dedupe_key == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
