@@ -93,9 +93,13 @@ class WebhookPayloadError(WebhookError):
     """The body is not an event this package can read: answer 400."""
 
 
-def _mac(body: bytes, salt: str, secret: str) -> bytes:
+def _require_secret(secret: str) -> None:
     if not secret:
         raise ValueError("the webhook secret is empty: every signature would be guessable")
+
+
+def _mac(body: bytes, salt: str, secret: str) -> bytes:
+    _require_secret(secret)
     key = hashlib.sha1(salt.encode("utf-8") + secret.encode("utf-8")).digest()
     return hmac.new(key, body, hashlib.sha1).digest()
 
@@ -128,10 +132,11 @@ def verify_signature(body: bytes, signature: str, salt: str, secret: str) -> boo
 
     Accepted forms of the same MAC: URL-safe or standard base64, padded or not, or hex.
     """
-    expected = _mac(body, salt, secret)
+    _require_secret(secret)
     text = signature.strip()
-    if not text.isascii():
+    if not text.isascii() or not _is_text(salt):
         return False
+    expected = _mac(body, salt, secret)
     if len(text) == 2 * len(expected) and set(text) <= _HEX_DIGITS:
         return hmac.compare_digest(bytes.fromhex(text), expected)
     normalised = text.rstrip("=").replace("+", "-").replace("/", "_")
@@ -144,6 +149,24 @@ def verify_signature(body: bytes, signature: str, salt: str, secret: str) -> boo
     return hmac.compare_digest(canonical, normalised) and hmac.compare_digest(given, expected)
 
 
+def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    # An optional field of an unexpected shape must not make a receiver refuse (and
+    # Pluvo retry) a verified event: it reads as None, and the value stays in `data`.
+    try:
+        return handler(value)
+    except ValidationError:
+        return None
+
+
+def _is_text(value: str) -> bool:
+    # A lone surrogate (from a header decoded with `surrogateescape`) has no UTF-8.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class WebhookUser(BaseModel):
     """The `user` of an event: its `id` is the user's id in the GraphQL API."""
 
@@ -153,6 +176,11 @@ class WebhookUser(BaseModel):
     name: str | None = None
     email: str | None = None
 
+    @field_validator("name", "email", mode="wrap")
+    @classmethod
+    def _lenient(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        return _or_none(value, handler)
+
 
 class WebhookTraining(BaseModel):
     """The `training` of an event; Pluvo documents no field of it, so all are optional."""
@@ -160,6 +188,11 @@ class WebhookTraining(BaseModel):
     model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True, defer_build=True)
 
     id: str | None = None
+
+    @field_validator("id", mode="wrap")
+    @classmethod
+    def _lenient(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        return _or_none(value, handler)
 
 
 class WebhookEvent(BaseModel):
@@ -182,12 +215,7 @@ class WebhookEvent(BaseModel):
     @field_validator("sent_date", mode="wrap")
     @classmethod
     def _lenient_sent_date(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        # A malformed `sentDate` must not make a receiver refuse (and Pluvo retry) an
-        # event: it reads as None, and the text stays in `data`.
-        try:
-            return handler(value)
-        except ValidationError:
-            return None
+        return _or_none(value, handler)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -205,13 +233,16 @@ class WebhookEvent(BaseModel):
         """
         content = {k: v for k, v in self._data.items() if k not in _PER_DELIVERY_KEYS}
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        # `surrogatepass`: JSON may escape a lone surrogate (JavaScript's JSON.stringify
+        # writes one for a string cut inside an emoji); any other text encodes as UTF-8.
+        return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class CertificateAchieved(WebhookEvent):
     """`EVENT_CERTIFICATE_ACHIEVED`: a user received a certificate, by hand or automatically.
 
-    `user.id` is required; the other documented fields may be absent or null.
+    `user.id` is required; the other documented fields may be absent or null, and
+    one of another shape reads as None (its value stays in `data`).
     """
 
     id: str | None = None
@@ -220,6 +251,11 @@ class CertificateAchieved(WebhookEvent):
     user: WebhookUser
     conditions: list[Any] | None = None
     file: str | None = None
+
+    @field_validator("id", "ref", "training", "conditions", "file", mode="wrap")
+    @classmethod
+    def _lenient(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        return _or_none(value, handler)
 
 
 EVENT_TYPES: dict[str, type[WebhookEvent]] = {EVENT_CERTIFICATE_ACHIEVED: CertificateAchieved}

@@ -3,12 +3,14 @@
 It runs as a task on the server's event loop and only awaits HTTP, so a slow or dead
 receiver never holds up a GraphQL request. Per URL, only the oldest pending delivery
 is ever in flight, so deliveries to one URL arrive in the order they were queued;
-a delivery that waits for its retry holds back the ones behind it.
+a delivery that waits for its retry holds back the ones behind it. Each URL's attempt
+runs on its own, so a stalled receiver never holds back another URL's deliveries.
 
 Each attempt:
 - has a fresh random salt and its own `sentDate` (the time it is sent), so every
   attempt has a different body and signature; the rest of the body never changes;
-- times out after `timeout` seconds in all (connecting, sending, reading);
+- times out after `timeout` seconds in all (connecting, sending, reading the status);
+  the status decides, and the answer's body is not read;
 - succeeds on any 2xx. A 410 disables the URL (see `codegen.server.outbox`). Any other
   answer, a timeout or a connection error is retried after `retry_base * 2**(n-1)`
   seconds for retry n, at most `retry_base * 360` (an hour with the default 10 s), up
@@ -18,6 +20,7 @@ Each attempt:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -88,21 +91,50 @@ class DeliveryWorker:
         await self.http.aclose()
 
     async def run(self) -> None:
-        """Deliver until cancelled: whatever is due, then sleep until more may be."""
+        """Deliver until cancelled: each URL's head as soon as it is due.
+
+        Each URL has its own attempt in flight, so a receiver that stalls until the
+        timeout holds back only its own queue, never another URL's.
+        """
+        in_flight: dict[str, asyncio.Task[None]] = {}
+        finished = asyncio.Event()
+
+        def on_done(url: str) -> Callable[[asyncio.Task[None]], None]:
+            def done(_: asyncio.Task[None]) -> None:
+                in_flight.pop(url, None)
+                finished.set()
+
+            return done
+
         try:
             while True:
-                if await self.deliver_due():
-                    continue
+                finished.clear()
+                now = self.clock()
                 wait = self.settings.poll_interval
-                due = self.outbox.next_due_at()
-                if due is not None:
-                    wait = min(wait, max(0.0, due - self.clock()))
-                await asyncio.sleep(wait)
+                for head in self.outbox.heads():
+                    if head.url in in_flight:
+                        continue
+                    if head.next_attempt_at <= now:
+                        task = asyncio.create_task(self._attempt_safely(head))
+                        in_flight[head.url] = task
+                        task.add_done_callback(on_done(head.url))
+                    else:
+                        wait = min(wait, head.next_attempt_at - now)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(finished.wait(), wait)
         finally:
+            for task in in_flight.values():
+                task.cancel()
+            await asyncio.gather(*in_flight.values(), return_exceptions=True)
             await self.aclose()
 
     async def deliver_due(self) -> int:
-        """One attempt for the head of each URL's queue that is due; how many were made."""
+        """One attempt for the head of each URL's queue that is due; how many were made.
+
+        For stepping the worker by hand with an injected clock (the tests); `run`
+        does not wait for every URL's attempt like this, so a stalled URL cannot hold
+        back another.
+        """
         heads = self.outbox.due(self.clock())
         await asyncio.gather(*(self._attempt_safely(head) for head in heads))
         return len(heads)
@@ -134,11 +166,9 @@ class DeliveryWorker:
         }
         status: int | None = None
         try:
-            response = await asyncio.wait_for(
-                self.http.post(delivery.url, content=body, headers=headers),
-                self.settings.timeout,
+            status = await asyncio.wait_for(
+                self._status(delivery.url, body, headers), self.settings.timeout
             )
-            status = response.status_code
             error = f"HTTP {status}"
         except TimeoutError:
             error = f"no answer within {self.settings.timeout:g} s"
@@ -155,6 +185,13 @@ class DeliveryWorker:
             )
         else:
             self._retry_or_give_up(delivery, status, error)
+
+    async def _status(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        # The status decides; the answer's body is not read, however long it is.
+        request = self.http.build_request("POST", url, content=body, headers=headers)
+        response = await self.http.send(request, stream=True)
+        await response.aclose()
+        return response.status_code
 
     def _retry_or_give_up(self, delivery: PendingDelivery, status: int | None, error: str) -> None:
         retry = delivery.attempts + 1  # the retry that would come next

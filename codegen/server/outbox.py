@@ -24,11 +24,12 @@ from codegen.server.storage import Storage
 
 __all__ = ["Outbox", "PendingDelivery", "State"]
 
-SCHEMA = f"""
+TABLES = """
 CREATE TABLE IF NOT EXISTS webhook_subscription (
     url TEXT PRIMARY KEY,
     active INTEGER NOT NULL DEFAULT 0,
-    disabled_at TEXT
+    disabled_at TEXT,
+    base_url TEXT
 );
 CREATE TABLE IF NOT EXISTS webhook_delivery (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -41,13 +42,21 @@ CREATE TABLE IF NOT EXISTS webhook_delivery (
     next_attempt_at REAL NOT NULL DEFAULT 0,
     last_status INTEGER,
     last_error TEXT,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    base_url TEXT
 );
 CREATE INDEX IF NOT EXISTS webhook_delivery_queue ON webhook_delivery (state, url, id);
-CREATE TRIGGER IF NOT EXISTS webhook_certificate_achieved AFTER INSERT ON portfolio_item
+"""
+# `base_url` (the server's address when the event was queued) came after the first
+# version of these tables; a database made by that version gets the column added.
+ADDED_COLUMNS = (("webhook_subscription", "base_url"), ("webhook_delivery", "base_url"))
+# Recreated at every start, so that a database made by an older version gets this one.
+TRIGGER = f"""
+DROP TRIGGER IF EXISTS webhook_certificate_achieved;
+CREATE TRIGGER webhook_certificate_achieved AFTER INSERT ON portfolio_item
 BEGIN
-    INSERT INTO webhook_delivery (url, event, portfolio_item_id, created_at)
-    SELECT url, '{EVENT_CERTIFICATE_ACHIEVED}', NEW.id, NEW.created_at
+    INSERT INTO webhook_delivery (url, event, portfolio_item_id, base_url, created_at)
+    SELECT url, '{EVENT_CERTIFICATE_ACHIEVED}', NEW.id, base_url, NEW.created_at
     FROM webhook_subscription WHERE active = 1 AND disabled_at IS NULL;
 END;
 """
@@ -79,17 +88,28 @@ class Outbox:
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
         self.db: sqlite3.Connection = storage.db
-        self.db.executescript(SCHEMA)
+        self.db.executescript(TABLES)
+        for table, column in ADDED_COLUMNS:
+            columns = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in columns:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+        self.db.executescript(TRIGGER)
 
-    def subscribe(self, url: str | None) -> None:
-        """Make `url` the one subscribed URL (re-enabling it); None subscribes none."""
+    def subscribe(self, url: str | None, base_url: str | None = None) -> None:
+        """Make `url` the one subscribed URL (re-enabling it); None subscribes none.
+
+        `base_url` is the server's own address: each event queued from now on keeps
+        it for its `file` URL, so that every attempt sends the same body even after
+        a restart on another port (a receiver drops redeliveries by their content).
+        """
         with self.storage.transaction():
             self.db.execute("UPDATE webhook_subscription SET active = 0")
             if url is not None:
                 self.db.execute(
-                    "INSERT INTO webhook_subscription (url, active) VALUES (?, 1)"
-                    " ON CONFLICT (url) DO UPDATE SET active = 1, disabled_at = NULL",
-                    (url,),
+                    "INSERT INTO webhook_subscription (url, active, base_url) VALUES (?, 1, ?)"
+                    " ON CONFLICT (url) DO UPDATE SET active = 1, disabled_at = NULL,"
+                    " base_url = excluded.base_url",
+                    (url, base_url),
                 )
 
     def subscribed_url(self) -> str | None:
@@ -110,15 +130,18 @@ class Outbox:
         )
         return [int(cursor.lastrowid or 0)]
 
-    def due(self, now: float) -> list[PendingDelivery]:
-        """For each URL, its oldest pending delivery if that one is due: order per URL."""
+    def heads(self) -> list[PendingDelivery]:
+        """For each URL, its oldest pending delivery, due or not: order per URL."""
         rows = self.db.execute(
             "SELECT d.id, d.url, d.event, d.attempts, d.next_attempt_at FROM webhook_delivery d"
             " WHERE d.id IN (SELECT MIN(id) FROM webhook_delivery WHERE state = 'pending'"
-            " GROUP BY url) AND d.next_attempt_at <= ? ORDER BY d.id",
-            (now,),
+            " GROUP BY url) ORDER BY d.id"
         ).fetchall()
         return [PendingDelivery(*row) for row in rows]
+
+    def due(self, now: float) -> list[PendingDelivery]:
+        """For each URL, its oldest pending delivery if that one is due: order per URL."""
+        return [head for head in self.heads() if head.next_attempt_at <= now]
 
     def next_due_at(self) -> float | None:
         """When the earliest head of a URL's queue becomes due; None if nothing is pending."""
@@ -131,17 +154,19 @@ class Outbox:
     def payload(self, delivery_id: int, base_url: str) -> dict[str, Any]:
         """The event's body without `sentDate`: as stored, or read from its portfolio item.
 
-        Portfolio items never change, so every attempt sends the same body; reading
-        it again costs less than writing it back (one commit less per delivery).
+        Portfolio items and users never change, and the `file` URL uses the base URL
+        the delivery was queued with (`base_url` only for one queued without), so
+        every attempt sends the same body; reading it again costs less than writing
+        it back (one commit less per delivery).
         """
         row = self.db.execute(
-            "SELECT portfolio_item_id, payload FROM webhook_delivery WHERE id = ?",
+            "SELECT portfolio_item_id, payload, base_url FROM webhook_delivery WHERE id = ?",
             (delivery_id,),
         ).fetchone()
         if row[1] is not None:
             stored: dict[str, Any] = json.loads(row[1])
             return stored
-        return self._certificate_achieved(int(row[0]), base_url)
+        return self._certificate_achieved(int(row[0]), row[2] or base_url)
 
     def _certificate_achieved(self, item_id: int, base_url: str) -> dict[str, Any]:
         row = self.db.execute(

@@ -13,7 +13,7 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -46,7 +46,7 @@ class ServeOptions:
     token_ttl: int = 86400
     fixture_out: Path | None = None
     webhook_url: str | None = None
-    webhook_secret: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
     webhook_timeout: float = 30.0
     webhook_retry_base: float = 10.0
 

@@ -131,7 +131,7 @@ def start_webhooks(
     earlier run wait in the outbox.
     """
     outbox = Outbox(storage)
-    outbox.subscribe(None if settings is None else settings.url)
+    outbox.subscribe(None if settings is None else settings.url, base_url)
     add_trigger_route(app, storage, outbox, issuer)
     if settings is None:
         return _nothing

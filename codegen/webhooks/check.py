@@ -9,8 +9,8 @@ everything it cannot verify.
 
 from __future__ import annotations
 
+import asyncio
 import base64
-import json
 import secrets
 import time
 import uuid
@@ -22,7 +22,7 @@ import httpx
 
 from codegen.errors import CodegenError, TargetError
 from codegen.runtime.webhooks import SALT_HEADER, SIGNATURE_HEADER, sign
-from codegen.webhooks.samples import SignedDelivery, certificate_achieved, sample_event
+from codegen.webhooks.samples import SignedDelivery, certificate_achieved, encode, sample_event
 
 __all__ = ["PROPERTIES", "CheckOptions", "CheckReport", "Exchange", "Outcome", "run_check"]
 
@@ -34,7 +34,7 @@ class CheckOptions:
     """What `webhooks check` takes."""
 
     url: str
-    secret: str
+    secret: str = field(repr=False)
     timeout: float = 30.0
     user_id: uuid.UUID | None = None
     properties: tuple[str, ...] = ()
@@ -85,11 +85,25 @@ class CheckReport:
 
 @dataclass
 class _Sender:
-    """Posts deliveries to the receiver and keeps each exchange of the current property."""
+    """Posts deliveries to the receiver and keeps each exchange of the current property.
+
+    Each delivery has `timeout` seconds in all, as Pluvo's attempts do: httpx's own
+    timeouts are per phase and per read, so a receiver that trickles its answer
+    would never time out. Only the status is judged, so the answer's body is not read.
+    """
 
     options: CheckOptions
-    http: httpx.Client
+    http: httpx.AsyncClient
+    loop: asyncio.AbstractEventLoop
     exchanges: list[Exchange] = field(default_factory=list)
+
+    async def _status(self, delivery: SignedDelivery) -> int:
+        request = self.http.build_request(
+            "POST", self.options.url, content=delivery.body, headers=delivery.headers
+        )
+        response = await self.http.send(request, stream=True)
+        await response.aclose()
+        return response.status_code
 
     def send(self, label: str, delivery: SignedDelivery) -> Exchange:
         started = time.perf_counter()
@@ -97,10 +111,10 @@ class _Sender:
         error: str | None = None
         connect_failed = False
         try:
-            status = self.http.post(
-                self.options.url, content=delivery.body, headers=delivery.headers
-            ).status_code
-        except httpx.TimeoutException:
+            status = self.loop.run_until_complete(
+                asyncio.wait_for(self._status(delivery), self.options.timeout)
+            )
+        except (TimeoutError, httpx.TimeoutException):
             error = f"no answer within {self.options.timeout:g} s"
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"
@@ -158,7 +172,7 @@ def tampered_bodies_are_refused(sender: _Sender) -> None:
     data = sender.event()
     delivery = sender.signed(data)
     data["user"] = {**data["user"], "id": str(uuid.uuid4())}
-    tampered = delivery.with_body(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    tampered = delivery.with_body(encode(data))
     _expect_refusal(sender.send("a tampered body (another user id, the old signature)", tampered))
 
 
@@ -208,7 +222,7 @@ def both_alphabets_are_accepted(sender: _Sender) -> None:
         (False, "+/", "a signature in the standard alphabet, padded (with + or /)"),
     ):
         data = sender.event()
-        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        body = encode(data)
         salt = _salt_whose_signature_has(body, sender.options.secret, urlsafe, characters)
         delivery = SignedDelivery.signed(body, sender.options.secret, salt=salt, urlsafe=urlsafe)
         _expect_2xx(sender.send(label, delivery), "Pluvo's pages name both alphabets")
@@ -253,16 +267,20 @@ def run_check(
         )
     started = time.perf_counter()
     outcomes: list[Outcome] = []
-    timeout = httpx.Timeout(options.timeout)
-    with httpx.Client(timeout=timeout, follow_redirects=False) as http:
+    loop = asyncio.new_event_loop()
+    http = httpx.AsyncClient(timeout=options.timeout, follow_redirects=False)
+    try:
         for name in names:
-            outcome = _judge(name, _Sender(options, http))
+            outcome = _judge(name, _Sender(options, http, loop))
             if not outcomes and all(e.connect_failed for e in outcome.exchanges):
                 error = outcome.exchanges[0].error if outcome.exchanges else "no delivery sent"
                 raise TargetError(f"{options.url}: cannot connect: {error}")
             outcomes.append(outcome)
             if on_outcome is not None:
                 on_outcome(outcome)
+    finally:
+        loop.run_until_complete(http.aclose())
+        loop.close()
     return CheckReport(options.url, tuple(outcomes), time.perf_counter() - started)
 
 

@@ -25,6 +25,7 @@ from codegen.runtime.webhooks import (
     CertificateAchieved,
     WebhookError,
     WebhookEvent,
+    WebhookPayloadError,
     handle_delivery,
     read_event,
 )
@@ -33,8 +34,9 @@ __all__ = ["ListenOptions", "build_listener", "describe", "listen"]
 
 # Hop-by-hop and framing headers are the connection's, not the request's.
 _NOT_FORWARDED = frozenset(
-    {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade"}
+    {b"host", b"content-length", b"transfer-encoding", b"connection", b"keep-alive", b"upgrade"}
 )
+_LONGEST_FIELD = 200  # characters of an event name or user id shown on a line
 
 
 @dataclass(frozen=True)
@@ -56,13 +58,29 @@ def describe(body: bytes, headers: Mapping[str, str], secret: str) -> tuple[str,
     delivery = handle_delivery(body, headers, secret)
     event = delivery.event
     verdict = "verified"
-    if event is None:
+    if isinstance(delivery.error, WebhookPayloadError):  # signed, but not an event
+        verdict = f"verified but UNREADABLE ({delivery.error})"
+    elif event is None:
         verdict = f"NOT VERIFIED ({delivery.error})"
+    if event is None:
         try:
             event = read_event(body)
         except WebhookError:
             event = None
-    return f"{_name(event)} user={_user(event)} {verdict}", delivery.status
+    name, user = _shown(_name(event), _LONGEST_FIELD), _shown(_user(event), _LONGEST_FIELD)
+    line = f"{name} user={user} {_shown(verdict)}"
+    return line, delivery.status
+
+
+def _shown(text: str, limit: int | None = None) -> str:
+    """`text` on one terminal line: control characters escaped, long text cut.
+
+    The name and user of an unverified delivery come from whoever sent it: a newline
+    or an escape sequence in them must not print a line that looks verified.
+    """
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "..."
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _name(event: WebhookEvent | None) -> str:
@@ -88,9 +106,16 @@ def build_listener(
         if options.forward_to is None:
             show(f"{line} -> {status}")
             return Response(status_code=status)
-        headers = [(k, v) for k, v in request.headers.items() if k.lower() not in _NOT_FORWARDED]
+        # The raw bytes: a header that is not ASCII goes on unchanged too.
+        headers = [(k, v) for k, v in request.headers.raw if k.lower() not in _NOT_FORWARDED]
         try:
-            answer = await http.post(options.forward_to, content=body, headers=headers)
+            # In all, as the sender's own timeout: httpx's are per read.
+            answer = await asyncio.wait_for(
+                http.post(options.forward_to, content=body, headers=headers), options.timeout
+            )
+        except TimeoutError:
+            show(f"{line} -> forwarding failed: no answer within {options.timeout:g} s -> 502")
+            return Response(f"no answer from {options.forward_to}\n", status_code=502)
         except httpx.HTTPError as exc:
             show(f"{line} -> forwarding failed: {type(exc).__name__}: {exc} -> 502")
             return Response(f"cannot reach {options.forward_to}\n", status_code=502)

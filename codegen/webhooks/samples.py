@@ -17,7 +17,7 @@ from codegen.runtime.webhooks import (
     sign,
 )
 
-__all__ = ["SignedDelivery", "certificate_achieved", "sample_event"]
+__all__ = ["SignedDelivery", "certificate_achieved", "encode", "sample_event"]
 
 USER_AGENT = "pluvo-codegen-webhooks"
 
@@ -32,7 +32,7 @@ def certificate_achieved(user_id: uuid.UUID | None = None) -> dict[str, Any]:
         "id": str(uuid.uuid4()),
         "ref": str(certificate),
         "training": {"id": str(uuid.uuid4()), "name": "Sample training (pluvo-codegen)"},
-        "user": {"id": str(user), "name": "Sample User", "email": "sample.user@example.org"},
+        "user": {"id": str(user), "name": "Sample Usér", "email": "sample.user@example.org"},
         "conditions": [],
         "file": f"https://example.org/media/certificates/{certificate}/{user}.pdf",
     }
@@ -52,6 +52,19 @@ def sample_event(event: str, user_id: uuid.UUID | None = None) -> dict[str, Any]
     return data
 
 
+def encode(data: dict[str, Any]) -> bytes:
+    """A body as no JSON library writes it by default: UTF-8 as is, `: ` but `,`, `\\/`.
+
+    Pluvo's exact encoding is not documented, and a receiver must verify the raw
+    bytes it received. One that verifies its own re-encoding of the decoded body
+    (Python's `json.dumps`, JavaScript's `JSON.stringify`, PHP's `json_encode`, each
+    with its defaults) gets other bytes from this one, so `webhooks check` catches it.
+    A `/` can only stand inside a JSON string, where `\\/` is its valid escape.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ": "))
+    return text.replace("/", "\\/").encode("utf-8")
+
+
 @dataclass(frozen=True)
 class SignedDelivery:
     """The bytes and headers of one POST; `headers` holds what was signed, as sent."""
@@ -64,8 +77,7 @@ class SignedDelivery:
         cls, data: dict[str, Any], secret: str, *, salt: str | None = None, urlsafe: bool = True
     ) -> SignedDelivery:
         """Encode `data` and sign it with `secret` (a fresh salt unless given)."""
-        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-        return cls.signed(body, secret, salt=salt, urlsafe=urlsafe)
+        return cls.signed(encode(data), secret, salt=salt, urlsafe=urlsafe)
 
     @classmethod
     def signed(

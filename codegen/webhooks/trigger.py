@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ __all__ = ["TRIGGER_PATH", "ask_server", "send_sample"]
 
 # The reference server's route for it (see codegen/server/webhooks.py).
 TRIGGER_PATH = "/webhooks/trigger/"
+_SHOWN = 500  # characters of a receiver's answer shown
 
 
 @dataclass(frozen=True)
@@ -28,15 +30,41 @@ class Sent:
 def send_sample(
     event: str, url: str, secret: str, user_id: uuid.UUID | None, timeout: float
 ) -> Sent:
-    """POST one signed sample of `event` to `url`; raises `TargetError` when it cannot."""
+    """POST one signed sample of `event` to `url`; raises `TargetError` when it cannot.
+
+    The status must come within `timeout` seconds in all (httpx's own timeouts are
+    per read, so a receiver trickling its answer would never time out); of the
+    answer's body, what came by then, up to 500 characters, is kept.
+    """
     delivery = SignedDelivery.of(sample_event(event, user_id), secret)
     try:
-        response = httpx.post(url, content=delivery.body, headers=delivery.headers, timeout=timeout)
-    except httpx.TimeoutException as exc:
+        return asyncio.run(_post(url, delivery, timeout))
+    except (TimeoutError, httpx.TimeoutException) as exc:
         raise TargetError(f"{url}: no answer within {timeout:g} s") from exc
     except httpx.HTTPError as exc:
         raise TargetError(f"{url}: cannot connect: {exc}") from exc
-    return Sent(response.status_code, response.text[:500])
+
+
+async def _post(url: str, delivery: SignedDelivery, timeout: float) -> Sent:
+    async with httpx.AsyncClient(timeout=timeout) as http:
+        async with asyncio.timeout(timeout) as deadline:
+            request = http.build_request(
+                "POST", url, content=delivery.body, headers=delivery.headers
+            )
+            response = await http.send(request, stream=True)
+        head = b""
+        try:
+            async with asyncio.timeout_at(deadline.when()):
+                async for chunk in response.aiter_bytes():
+                    head += chunk
+                    if len(head) >= _SHOWN:
+                        break
+        except (TimeoutError, httpx.HTTPError):
+            pass  # the status is the answer; the body only explains it
+        finally:
+            await response.aclose()
+    text = head.decode(response.encoding or "utf-8", errors="replace")
+    return Sent(response.status_code, text[:_SHOWN])
 
 
 def trigger_url(server: str) -> str:

@@ -77,6 +77,17 @@ async def verifies_the_reserialised_json(body: bytes, request: Request) -> int:
     return 200 if request.headers.get("x-signature") == expected else 401
 
 
+async def verifies_json_dumps_of_the_decoded_body(body: bytes, request: Request) -> int:
+    # The commonest form of it: Flask's `request.get_json()`, then `json.dumps`.
+    return await correct(json.dumps(json.loads(body)).encode(), request)
+
+
+async def verifies_what_json_stringify_would_send(body: bytes, request: Request) -> int:
+    # JavaScript's `JSON.stringify(req.body)`: compact, UTF-8 as is.
+    compact = json.dumps(json.loads(body), separators=(",", ":"), ensure_ascii=False)
+    return await correct(compact.encode(), request)
+
+
 async def crashes_without_a_signature(body: bytes, request: Request) -> int:
     request.headers["x-signature"]  # a KeyError, so a 500, when it is missing
     return await correct(body, request)
@@ -122,6 +133,14 @@ BUGS: dict[str, tuple[Handler, set[str]]] = {
         REFUSALS - {"missing_signatures_are_refused"},
     ),
     "verifies_the_reserialised_json": (verifies_the_reserialised_json, ACCEPTANCES),
+    "verifies_json_dumps_of_the_decoded_body": (
+        verifies_json_dumps_of_the_decoded_body,
+        ACCEPTANCES,
+    ),
+    "verifies_what_json_stringify_would_send": (
+        verifies_what_json_stringify_would_send,
+        ACCEPTANCES,
+    ),
     "crashes_without_a_signature": (
         crashes_without_a_signature,
         {"missing_signatures_are_refused"},

@@ -95,7 +95,7 @@ def test_the_listener_verifies_each_delivery_and_prints_one_line_per_event() -> 
         assert line.endswith(") -> 401")
         garbage = SignedDelivery.signed(b"<html>", SECRET)
         assert post(listener.url, garbage).status_code == 400
-        assert listener.line().startswith("? user=- NOT VERIFIED (the body is not JSON")
+        assert listener.line().startswith("? user=- verified but UNREADABLE (the body is not JSON")
         # Without --forward-to it answers as a correct receiver does.
         report = run_check(CheckOptions(url=listener.url, secret=SECRET, timeout=10))
         assert report.violated == []

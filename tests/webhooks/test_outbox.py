@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import StreamingResponse
+from starlette.routing import Route
 
 from codegen.server.delivery import DeliveryWorker, WebhookSettings
 from codegen.server.outbox import Outbox
@@ -206,3 +211,120 @@ def test_a_delivery_that_cannot_be_built_is_given_up_without_holding_the_queue(
     assert outbox.counts() == {"failed": 1, "delivered": 1}
     (received,) = recording.received
     assert json.loads(received.body)["user"]["id"] == str(users[1])
+
+
+def test_a_stalled_url_does_not_hold_back_another_urls_deliveries(storage: Storage) -> None:
+    stalled, fast = RecordingReceiver(), RecordingReceiver()
+    stalled.reset(hold=True)  # answers nothing until released
+    with serve_asgi(stalled.app()) as stalled_base, serve_asgi(fast.app()) as fast_base:
+        outbox = Outbox(storage)
+        users = [u.id for u in storage.list_users()]
+        outbox.subscribe(f"{stalled_base}/a")
+        issue(storage, users[:1])
+        outbox.subscribe(f"{fast_base}/b")
+        issue(storage, users[1:])
+
+        async def run() -> float:
+            settings = WebhookSettings("unused", SECRET, timeout=20, poll_interval=0.01)
+            worker = DeliveryWorker(outbox, settings, "http://s")
+            task = asyncio.create_task(worker.run())
+            started = asyncio.get_running_loop().time()
+            while len(fast.received) < 3 and asyncio.get_running_loop().time() - started < 5:
+                await asyncio.sleep(0.01)
+            took = asyncio.get_running_loop().time() - started
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            return took
+
+        took = asyncio.run(run())
+        stalled.release()
+    ids = [json.loads(r.body)["user"]["id"] for r in fast.received]
+    assert ids == [str(u) for u in users[1:]], f"after {took:.1f} s"
+    assert took < 3  # not one delivery per stalled attempt of the other URL
+    assert outbox.counts() == {"pending": 1, "delivered": 3}  # the stalled one is kept
+
+
+def test_a_2xx_counts_however_long_its_body_would_take(storage: Storage) -> None:
+    async def endless(request: Request) -> StreamingResponse:
+        await request.body()
+
+        async def chunks() -> AsyncIterator[bytes]:
+            while True:
+                yield b"x" * 65536
+                await asyncio.sleep(0.01)
+
+        return StreamingResponse(chunks(), status_code=200)
+
+    app = Starlette(routes=[Route("/hook", endless, methods=["POST"])])
+    with serve_asgi(app) as base:
+        outbox = Outbox(storage)
+        outbox.subscribe(f"{base}/hook")
+        issue(storage, [storage.list_users()[0].id])
+
+        async def run() -> None:
+            settings = WebhookSettings(f"{base}/hook", SECRET, timeout=1)
+            worker = DeliveryWorker(outbox, settings, "http://s", clock=FakeClock())
+            await worker.deliver_due()
+            await worker.aclose()
+
+        asyncio.run(run())
+    assert outbox.counts() == {"delivered": 1}
+
+
+def test_every_attempt_keeps_the_base_url_its_event_was_queued_with(
+    storage: Storage, receiver: tuple[RecordingReceiver, str]
+) -> None:
+    recording, url = receiver
+    recording.reset(500)
+    outbox = Outbox(storage)
+    outbox.subscribe(url, "http://127.0.0.1:8001")
+    issue(storage, [storage.list_users()[0].id])
+    clock = FakeClock()
+
+    async def run(base_url: str) -> None:  # a server started at `base_url`
+        worker = DeliveryWorker(outbox, WebhookSettings(url, SECRET), base_url, clock=clock)
+        await drain(worker, clock, 1)
+        await worker.aclose()
+
+    asyncio.run(run("http://127.0.0.1:8001"))
+    outbox = Outbox(storage)  # restarted on another port
+    outbox.subscribe(url, "http://127.0.0.1:8002")
+    asyncio.run(run("http://127.0.0.1:8002"))
+    first, second = (parse_event(r.body, r.headers, SECRET) for r in recording.received)
+    assert first.data["file"].startswith("http://127.0.0.1:8001/media/")
+    assert second.data["file"] == first.data["file"]
+    assert second.dedupe_key == first.dedupe_key
+
+
+def test_a_database_from_the_first_outbox_version_gets_the_base_url_column(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "old.sqlite3"
+    store = Storage(db)
+    store.seed(make_certificates(1, 1), make_users(1, 1))
+    store.db.executescript(
+        """
+        CREATE TABLE webhook_subscription (
+            url TEXT PRIMARY KEY, active INTEGER NOT NULL DEFAULT 0, disabled_at TEXT);
+        CREATE TABLE webhook_delivery (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL, event TEXT NOT NULL,
+            portfolio_item_id INTEGER, payload TEXT, state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL DEFAULT 0,
+            last_status INTEGER, last_error TEXT, created_at TEXT NOT NULL);
+        CREATE TRIGGER webhook_certificate_achieved AFTER INSERT ON portfolio_item
+        BEGIN
+            INSERT INTO webhook_delivery (url, event, portfolio_item_id, created_at)
+            SELECT url, 'EVENT_CERTIFICATE_ACHIEVED', NEW.id, NEW.created_at
+            FROM webhook_subscription WHERE active = 1 AND disabled_at IS NULL;
+        END;
+        """
+    )
+    try:
+        outbox = Outbox(store)
+        outbox.subscribe("http://127.0.0.1:9/hook", "http://127.0.0.1:8001")
+        issue(store, [store.list_users()[0].id])
+        payload = outbox.payload(outbox.heads()[0].id, "http://elsewhere")
+        assert str(payload["file"]).startswith("http://127.0.0.1:8001/media/")
+    finally:
+        store.close()

@@ -8,6 +8,7 @@ makes the backoff fast (10 ms, 20 ms, 40 ms, ...).
 from __future__ import annotations
 
 import base64
+import collections
 import hashlib
 import hmac
 import itertools
@@ -16,6 +17,7 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +164,21 @@ def test_a_stalled_receiver_never_slows_the_mutation(
     assert [e.user.id for e in events] == [*users, users[0]]
 
 
+def test_concurrent_issuances_emit_exactly_one_event_per_user_and_certificate(
+    server: Server, recording: RecordingReceiver
+) -> None:
+    users = server.user_ids[:3]
+    templates = server.certificate_ids[20:28]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda t: issue(server, t, [*users, users[0]]), templates))
+    assert all(r["succeededIds"] == [str(u) for u in users] for r in results)
+    deliveries = settle(recording, len(templates) * len(users))
+    pairs = collections.Counter((e.ref, e.user.id) for e in map(event_of, deliveries))
+    assert set(pairs) == {(str(t), u) for t in templates for u in users}
+    assert set(pairs.values()) == {1}
+    assert len({event_of(r).id for r in deliveries}) == len(deliveries)  # one item each
+
+
 def test_trigger_asks_the_server_for_an_automatic_issuance(
     server: Server, recording: RecordingReceiver, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -211,10 +228,15 @@ def test_the_outbox_survives_a_restart_and_a_410_then_stops_every_delivery_to_th
             issue(server, server.certificate_ids[3], users)
             recording.wait_for(2)  # refused at least twice: still pending
         refused = [r.status for r in recording.received]
+        refused_keys = {event_of(r).user.id: event_of(r).dedupe_key for r in recording.received}
         recording.reset()  # now it answers 200
-        with run_server(tmp_path / "second", *options) as server:
+        with run_server(tmp_path / "second", *options) as server:  # on another port
             delivered = settle(recording, 2, quiet=0.3)
             assert [event_of(r).user.id for r in delivered] == users
+            # The same events: a receiver that saw a refused attempt drops these.
+            keys = {event_of(r).user.id: event_of(r).dedupe_key for r in delivered}
+            assert users[0] in refused_keys
+            assert {u: keys[u] for u in refused_keys} == refused_keys
 
             recording.reset(410)
             issue(server, server.certificate_ids[0], server.user_ids[:3])
