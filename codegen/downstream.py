@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import shlex
 import sys
 import tempfile
 from collections.abc import Mapping
@@ -297,7 +298,8 @@ def init_project(options: InitOptions) -> list[Created]:
         for name in clashes:
             message = "exists already; init never overwrites (nothing was written)"
             if name == config_name:
-                message += "; to keep it, write the table elsewhere: --config pluvo-codegen.toml"
+                other = shlex.quote(_shown(options.directory, "pluvo-codegen.toml"))
+                message += f"; to keep it, write the table elsewhere: --config {other}"
             problems.append(Diagnostic(_shown(options.directory, name), 0, 0, message))
         raise DocumentError(problems)
     if options.url is None:
@@ -319,24 +321,44 @@ def init_project(options: InitOptions) -> list[Created]:
         staged_config = load_config(staged / config.relative_to(root))
         package = render_package(staged_config, load_sources(staged_config))
     created: list[Created] = []
+    made: list[Path] = []  # every file and folder this run created, to undo on failure
     try:
         for name, data in files.items():
-            _create(root / name, data)
+            _create(root / name, data, made)
             created.append(Created(name, notes.get(name, "")))
         for name, data in package.items():
-            _create(root / package_dir / name, data)
+            _create(root / package_dir / name, data, made)
     except FileExistsError as exc:
+        _undo(made)
         raise CodegenError(f"{exc.filename}: appeared while init ran; not overwritten") from exc
     except OSError as exc:
-        raise CodegenError(f"{exc.filename}: cannot write: {exc.strerror}") from exc
+        _undo(made)
+        what = f"{exc.filename or root}: cannot write: {exc.strerror or exc}"
+        raise CodegenError(f"{what} (nothing was written)") from exc
     created.append(Created(package_dir + "/", f"{len(package)} files generated"))
     return created
 
 
-def _create(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _create(path: Path, data: bytes, made: list[Path]) -> None:
+    missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+    for folder in reversed(missing):
+        folder.mkdir()
+        made.append(folder)
     with path.open("xb") as file:  # exclusive: never overwrites
+        made.append(path)
         file.write(data)
+
+
+def _undo(made: list[Path]) -> None:
+    """Remove what this run created, newest first: a failed init leaves no half-scaffold."""
+    for path in reversed(made):
+        try:
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            else:
+                path.unlink()
+        except OSError:
+            pass  # best effort; only our own new files and folders are ever touched
 
 
 def _shown(directory: Path, name: str) -> str:
@@ -358,7 +380,7 @@ def run_init(args: argparse.Namespace) -> int:
         note = paint(f" ({item.note})", "dim") if item.note else ""
         print(f"{paint('created', 'green')} {_shown(args.directory, item.path)}{note}")
     config = args.config.as_posix() if args.config else _shown(args.directory, DEFAULT_CONFIG_NAME)
-    where = "" if config == DEFAULT_CONFIG_NAME else f" --config {config}"
+    where = "" if config == DEFAULT_CONFIG_NAME else f" --config {shlex.quote(config)}"
     print(f"next: pluvo-codegen check{where}")
     return EXIT_OK
 
@@ -402,6 +424,9 @@ def load_graphql_schema(
             except json.JSONDecodeError as exc:
                 message = f"invalid JSON: {exc.msg}"
                 raise DocumentError([Diagnostic(spec, exc.lineno, exc.colno, message)]) from exc
+            except (ValueError, RecursionError) as exc:  # a huge integer; nesting too deep
+                reason = "nested too deep" if isinstance(exc, RecursionError) else str(exc)
+                raise DocumentError([Diagnostic(spec, 0, 0, f"invalid JSON: {reason}")]) from None
             data = data.get("data", data) if isinstance(data, dict) else data
         else:
             try:
@@ -447,6 +472,8 @@ def run_verify(args: argparse.Namespace) -> int:
         package, shown = config.package_dir, config.display(config.package_dir)
     if args.source is None and (args.token or args.token_url):
         raise CodegenError("--token and --token-url go with --schema")
+    if args.source is not None and not args.source.strip():
+        raise CodegenError("--schema needs a SOURCE: a file, a URL or git:REV:PATH")
     credentials = _credentials(args)
     manifest = read_manifest(package, shown)
     # SOURCE is read before any verdict, so that an unreadable one is exit 2 alone.

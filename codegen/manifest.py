@@ -20,7 +20,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from codegen.config import Config
@@ -45,6 +45,8 @@ __all__ = [
 
 MANIFEST_NAME = "pluvo-codegen.json"
 FORMAT = 1
+# A real manifest is a few kilobytes; anything this large is not one of ours.
+MAX_MANIFEST_BYTES = 1 << 20
 _IGNORED_DIRS = frozenset({"__pycache__"})
 
 
@@ -109,33 +111,63 @@ def read_manifest(package: Path, shown: str | None = None) -> Manifest:
         raise CodegenError(f"{shown}: {what}")
     path = package / MANIFEST_NAME
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(MAX_MANIFEST_BYTES + 1)
     except FileNotFoundError:
         raise _not_ours(package, shown, f"no {MANIFEST_NAME}") from None
     except OSError as exc:
         raise CodegenError(f"{shown}/{MANIFEST_NAME}: cannot read: {exc.strerror}") from exc
+    if len(raw) > MAX_MANIFEST_BYTES:
+        why = f"{MANIFEST_NAME} is larger than {MAX_MANIFEST_BYTES} bytes"
+        raise _not_ours(package, shown, why)
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _not_ours(package, shown, f"{MANIFEST_NAME} is not JSON: {exc}") from exc
+    except (ValueError, RecursionError) as exc:
+        # ValueError: not UTF-8, not JSON, or an integer too long to convert;
+        # RecursionError: arrays or objects nested too deep for the decoder.
+        reason = "nested too deep" if isinstance(exc, RecursionError) else str(exc)
+        raise _not_ours(package, shown, f"{MANIFEST_NAME} is not JSON: {reason}") from None
     if not isinstance(data, dict) or data.get("generator") != GENERATOR:
         raise _not_ours(package, shown, f"{MANIFEST_NAME} was not written by {GENERATOR}")
-    if data.get("format") != FORMAT:
+    if type(data.get("format")) is not int or data.get("format") != FORMAT:
         raise CodegenError(
             f"{shown}/{MANIFEST_NAME}: manifest format {data.get('format')!r}; this "
             f"pluvo-codegen reads format {FORMAT}: use the version that generated it"
         )
     try:
-        return Manifest(
+        manifest = Manifest(
             version=_text(data["version"]),
             pins=_mapping(data["pins"]),
             client=_text(data["client"]),
             schema=_mapping(data["schema"]),
-            operations={k: _mapping(v) for k, v in dict(data["operations"]).items()},
+            operations={k: _mapping(v) for k, v in _mapping_of(data["operations"]).items()},
             files=_mapping(data["files"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise _not_ours(package, shown, f"{MANIFEST_NAME} is incomplete: {exc}") from exc
+    # `verify` reads the client module and compares files by these names: a manifest
+    # that names anything outside the package (`..`, an absolute path) is not ours.
+    for name in (manifest.client, *manifest.files):
+        if not _inside(name):
+            why = f"{MANIFEST_NAME} names {name!r}, which is not a file inside the package"
+            raise _not_ours(package, shown, why)
+    if manifest.client not in manifest.files:
+        why = f"{MANIFEST_NAME} does not list its client module {manifest.client!r}"
+        raise _not_ours(package, shown, why)
+    return manifest
+
+
+def _inside(name: str) -> bool:
+    """Whether `name` is a relative POSIX path that stays inside the package."""
+    parts = name.split("/")
+    return (
+        bool(name)
+        and "\\" not in name
+        and "\0" not in name
+        and not PurePosixPath(name).is_absolute()
+        and not PureWindowsPath(name).drive
+        and all(part not in ("", ".", "..") for part in parts)
+    )
 
 
 def has_manifest(package: Path) -> bool:
@@ -153,10 +185,14 @@ def _text(value: Any) -> str:
     return value
 
 
-def _mapping(value: Any) -> dict[str, str]:
+def _mapping_of(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise TypeError(f"expected an object, got {value!r}")
-    return {_text(k): _text(v) for k, v in value.items()}
+    return {_text(k): v for k, v in value.items()}
+
+
+def _mapping(value: Any) -> dict[str, str]:
+    return {k: _text(v) for k, v in _mapping_of(value).items()}
 
 
 # --------------------------------------------------------------------------- files

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -114,7 +113,7 @@ def _read_answer(url: str, response: httpx.Response, *, has_token: bool) -> dict
     kind = response.headers.get("content-type", "no content type").split(";")[0]
     try:
         body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # not JSON or UTF-8, a huge integer, nested too deep
         body = None
     if not isinstance(body, dict) or not ("data" in body or "errors" in body):
         raise SchemaSourceError(
