@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from codegen.config import DEFAULT_CONFIG_NAME
@@ -292,9 +292,26 @@ def init_project(options: InitOptions) -> list[Created]:
     # The clashes first, so that nothing is fetched or written for nothing.
     planned = [*files, SCHEMA_FILE, *(f"{QUERIES_DIR}/{q}" for q in _scaffold_queries())]
     clashes = [p for p in [*planned, package_dir] if (root / p).exists() or (root / p).is_symlink()]
-    if clashes:
+    # A file where a folder must go (`queries`, `generated`) is a clash too.
+    not_folders = sorted(
+        {
+            folder
+            for name in [*planned, package_dir]
+            for folder in map(str, PurePosixPath(name).parents)
+            if folder != "." and (root / folder).exists() and not (root / folder).is_dir()
+        }
+    )
+    if clashes or not_folders:
         config_name = config.relative_to(root).as_posix()
-        problems = []
+        problems = [
+            Diagnostic(
+                _shown(options.directory, name),
+                0,
+                0,
+                "exists and is not a folder; init never overwrites (nothing was written)",
+            )
+            for name in not_folders
+        ]
         for name in clashes:
             message = "exists already; init never overwrites (nothing was written)"
             if name == config_name:
