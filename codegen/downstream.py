@@ -27,7 +27,7 @@ from typing import Any
 
 from codegen.config import DEFAULT_CONFIG_NAME
 from codegen.errors import CodegenError, Diagnostic, DocumentError
-from codegen.style import HelpFormatter, paint
+from codegen.style import HelpFormatter, add_common_options, paint
 
 __all__ = [
     "InitOptions",
@@ -70,9 +70,19 @@ CHECK_FILES = rf"(\.(graphql|graphqls|gql|toml)$|^{TARGET_DIR}/|^\.pre-commit-co
 
 def add_downstream_parsers(commands: Any, config_options: argparse.ArgumentParser) -> None:
     """`pluvo-codegen init` and `pluvo-codegen verify`."""
+    # init writes its config rather than reading the nearest one: its own --config help.
+    init_options = argparse.ArgumentParser(add_help=False)
+    init_options.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="where to write the [tool.ariadne-codegen] table, inside DIR; the hooks and "
+        "the workflow then pass it too (default: DIR/pyproject.toml)",
+    )
+    add_common_options(init_options)
     init = commands.add_parser(
         "init",
-        parents=[config_options],
+        parents=[init_options],
         help="scaffold a repository: config, schema, operations, hooks, CI; then generate",
         description="Scaffold a repository that generates its own Pluvo client: the "
         "[tool.ariadne-codegen] table, schema/pluvo.graphql, queries/ with the standard "

@@ -57,6 +57,13 @@ def test_every_option_of_every_command_has_help_with_its_default() -> None:
     assert not missing, "\n".join(missing)
 
 
+def test_init_config_help_names_the_file_init_writes_not_the_nearest_one() -> None:
+    commands = _commands()
+    for name, default in (("init", "DIR/pyproject.toml"), ("check", "the nearest pyproject.toml")):
+        (config,) = [a for a in commands[name]._actions if a.dest == "config"]
+        assert f"(default: {default})" in str(config.help), name
+
+
 def test_every_command_takes_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     positional = {"diff": ["a", "b"], "pull": ["--url", "http://127.0.0.1:9/"]}
     for name, sub in _commands().items():
