@@ -386,3 +386,19 @@ def test_an_empty_schema_source_is_a_usage_error(
     assert run("verify", str(vendored), "--schema", "") == 2
     captured = capsys.readouterr()
     assert "--schema needs a SOURCE" in captured.err and captured.out == ""
+
+
+@pytest.mark.parametrize("damage", ["missing", "unparseable"])
+def test_a_drifted_client_module_with_schema_is_exit_1_not_2(
+    vendored: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    client = vendored / "async_client.py"
+    if damage == "missing":
+        client.unlink()
+    else:
+        client.write_text(client.read_text(encoding="utf-8") + "def (\n", encoding="utf-8")
+    assert run("verify", str(vendored), "--schema", str(SCHEMA)) == 1
+    captured = capsys.readouterr()
+    kind = "missing" if damage == "missing" else "edited"
+    assert f"{kind}: {vendored}/async_client.py" in captured.out
+    assert "the operations were not checked against" in captured.err
