@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
+import re
 import shlex
 import sys
 import tempfile
@@ -220,8 +222,14 @@ def _config_args(root: Path, config: Path) -> list[str]:
     return ["--config", Path(os.path.relpath(config, root)).as_posix()]
 
 
+def _yaml(text: str) -> str:
+    """`text` as a YAML scalar: plain when that is safe, else double-quoted (JSON is YAML)."""
+    return text if re.fullmatch(r"[A-Za-z0-9_./=-][A-Za-z0-9_./= -]*", text) else json.dumps(text)
+
+
 def _pre_commit_text(version: str, config_args: list[str]) -> str:
-    args = f"\n        args: [{', '.join(config_args)}]" if config_args else ""
+    # A JSON array of JSON strings is a YAML flow sequence, whatever the file is called.
+    args = f"\n        args: {json.dumps(config_args)}" if config_args else ""
     return f"""\
 # pluvo-codegen: keep {TARGET_DIR}/{PACKAGE} exactly what the schema and operations produce.
 # The hooks install the same pluvo-codegen version that generated the client; after
@@ -247,7 +255,7 @@ repos:
 
 
 def _workflow_text(version: str, config_args: list[str]) -> str:
-    extra = "".join(f" {a}" for a in config_args)
+    check = _yaml(" ".join(["pluvo-codegen check", *map(shlex.quote, config_args)]))
     return f"""\
 # pluvo-codegen's drift check: {TARGET_DIR}/{PACKAGE} must be exactly what schema/ and
 # queries/ produce, and every file must be as generated.
@@ -267,7 +275,7 @@ jobs:
         with:
           python-version: "3.12"
       - run: python -m pip install "pluvo-codegen=={version}"
-      - run: pluvo-codegen check{extra}
+      - run: {check}
       - run: pluvo-codegen verify {TARGET_DIR}/{PACKAGE}
       # Does the client still fit the live API? Set the secrets and uncomment:
       # - run: >-

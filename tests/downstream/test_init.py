@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import shlex
@@ -76,7 +77,7 @@ def test_init_with_its_own_config_file_beside_an_existing_pyproject(
     assert run("check", "--config", str(config)) == 0
     hooks = (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8")
     workflow = (tmp_path / ".github/workflows/pluvo-codegen.yml").read_text(encoding="utf-8")
-    assert "args: [--config, pluvo-codegen.toml]" in hooks
+    assert 'args: ["--config", "pluvo-codegen.toml"]' in hooks
     assert "pluvo-codegen check --config pluvo-codegen.toml" in workflow
 
 
@@ -230,3 +231,18 @@ def test_init_undoes_what_it_created_when_a_write_fails(
     monkeypatch.setattr(codegen.downstream, "_create", real)
     assert run("init", str(tmp_path)) == 0
     assert run("check", "--config", str(tmp_path / "pyproject.toml")) == 0
+
+
+def test_a_config_name_with_spaces_commas_and_hashes_stays_one_argument_in_hooks_and_ci(
+    tmp_path: Path,
+) -> None:
+    name = "my conf, v2 #1.toml"
+    assert run("init", str(tmp_path), "--config", str(tmp_path / name)) == 0
+    hooks = (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    workflow = (tmp_path / ".github/workflows/pluvo-codegen.yml").read_text(encoding="utf-8")
+    # A JSON array is a YAML flow sequence, a JSON string a YAML double-quoted scalar.
+    args = re.findall(r"^        args: (.*)$", hooks, re.MULTILINE)
+    assert [json.loads(a) for a in args] == [["--config", name]] * 2
+    (run_check,) = re.findall(r"^      - run: (\".*pluvo-codegen check.*)$", workflow, re.MULTILINE)
+    assert shlex.split(json.loads(run_check)) == ["pluvo-codegen", "check", "--config", name]
+    assert run("check", "--config", str(tmp_path / name)) == 0
