@@ -56,9 +56,38 @@ def render_package(config: Config, sources: Sources) -> dict[str, bytes]:
             except Exception as exc:
                 raise GenerationError(f"ariadne-codegen failed: {exc}") from exc
         files = {**_EXTRA_FILES, **read_tree(Path(scratch) / config.package_dir.name)}
+    _check_relative_imports(config, files)
     # Last: it holds a sha256 of every other file (see codegen/manifest.py).
     files[MANIFEST_NAME] = manifest_bytes(config, sources, files)
     return files
+
+
+def _check_relative_imports(config: Config, files: Mapping[str, bytes]) -> None:
+    """Refuse a package that could not be imported: `from .x import` with no `x` in it.
+
+    Our plugins and base client import the runtime modules (`bulk`, `pagination`,
+    `retry`, ...); a config whose own `files_to_include` leaves one out would give
+    a package that `check` and `verify` accept but Python cannot import.
+    """
+    import ast
+
+    present = {name.split("/")[0].removesuffix(".py") for name in files}
+    problems = []
+    for name, data in sorted(files.items()):
+        if not name.endswith(".py"):
+            continue
+        for node in ast.walk(ast.parse(data, name)):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                module = node.module.split(".")[0]
+                if module not in present:
+                    where = config.display(config.package_dir / name)
+                    problems.append(
+                        f"{where}:{node.lineno}: imports .{module}, which the package lacks"
+                        f" (add the runtime's {module}.py to files_to_include, or leave"
+                        " files_to_include out to get every runtime module)"
+                    )
+    if problems:
+        raise GenerationError("\n".join(problems))
 
 
 def _run_ariadne_codegen(config: Config, sources: Sources, scratch: Path) -> None:
