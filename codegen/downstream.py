@@ -551,7 +551,7 @@ def run_verify(args: argparse.Namespace) -> int:
             # The client module itself is what drifted: that verdict (exit 1) stands.
             _fail(f"the operations were not checked against {args.source}: {exc}")
             return EXIT_FAILED
-        broken = check_operations(operations, schema, args.source)
+        broken = check_operations(operations, schema, args.source, manifest.fields)
         for breakage in broken:
             print(paint(str(breakage.diagnostic), "red"))
         broken_names = sorted({b.operation for b in broken})

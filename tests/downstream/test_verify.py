@@ -52,9 +52,10 @@ def test_the_manifest_holds_versions_and_hashes_and_no_timestamp() -> None:
     assert MANIFEST_NAME not in files
     # No clock and no machine in it: exactly these keys, no date, no absolute path.
     assert set(data) == {
-        "client", "files", "format", "generator", "operations", "package", "pins", "schema",
-        "version",
+        "client", "fields", "files", "format", "generator", "operations", "package", "pins",
+        "schema", "version",
     }  # fmt: skip
+    assert data["fields"]["ListCertificates"]["certificates.edges.node.title"] == "String"
     assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{2}:\d{2}:\d{2}", raw)
     assert str(REPO) not in raw and '"/' not in raw
 
@@ -402,3 +403,56 @@ def test_a_drifted_client_module_with_schema_is_exit_1_not_2(
     kind = "missing" if damage == "missing" else "edited"
     assert f"{kind}: {vendored}/async_client.py" in captured.out
     assert "the operations were not checked against" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "breaks"),
+    [
+        (
+            "  title: String\n",
+            "  title: Int\n",
+            "certificates.edges.node.title was String, is now Int",
+        ),
+        ("  title: String\n", "  title: [String]\n", "title was String, is now [String]"),
+        (
+            "  name: String!\n}",
+            "  name: String\n}",
+            "portfolioItems.user.name was String!, is now String",
+        ),
+        (
+            "  edges: [CertificateEdge]!",
+            "  edges: CertificateEdge!",
+            "edges was [an object]!, is now",
+        ),
+        ("  title: String\n", "  title: String!\n", None),  # never null now: still reads
+        ("CertificateEdge", "CertEdge", None),  # an object renamed: the models do not care
+    ],
+)
+def test_verify_schema_names_a_selected_field_whose_type_no_longer_reads(
+    vendored: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    old: str,
+    new: str,
+    breaks: str | None,
+) -> None:
+    """The operation still validates, but the client's models would not parse the answer."""
+    text = SCHEMA.read_text(encoding="utf-8")
+    assert old in text
+    live = tmp_path / "live.graphql"
+    live.write_text(text.replace(old, new, 1 if breaks else -1), encoding="utf-8")
+    code = run("verify", str(vendored), "--schema", str(live))
+    captured = capsys.readouterr()
+    if breaks is None:
+        assert code == 0, captured.out + captured.err
+        assert "but the copy is still compatible with it" in captured.out
+        return
+    assert code == 1
+    lines = [line for line in captured.out.splitlines() if breaks in line]
+    assert lines, captured.out
+    for line in lines:
+        path, line_no, column = line.split(":")[:3]
+        source = Path(path).read_text(encoding="utf-8").splitlines()[int(line_no) - 1]
+        field = breaks.split(" was ")[0].rsplit(".", 1)[-1]
+        assert source[int(column) - 1 :].startswith(field), (line, source)
+    assert "operations break" in captured.err
