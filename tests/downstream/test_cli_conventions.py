@@ -232,6 +232,54 @@ def test_an_iterator_named_like_another_operations_method_is_refused(
     assert "queries/iter_certificates.graphql:1:7" in err
 
 
+BULK = """\
+mutation {name}($userIds: [UUID!]!) {{
+  generateCertificate(id: "00000000-0000-0000-0000-000000000001", userIds: $userIds) {{
+    bulkGenerate {{ succeededIds failedIds }}
+  }}
+}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {"queries/execute.graphql": "query Execute { certificates { count } }\n"},
+            "queries/execute.graphql:1:7: Operation 'Execute' would get the method execute(), "
+            "which the base client AsyncBaseClient (or its sync twin) defines and uses; rename "
+            "the operation.",
+        ),
+        (
+            {"queries/close.graphql": "query Close { certificates { count } }\n"},
+            "Operation 'Close' would get the method close(), which the base client",
+        ),
+        (
+            {"queries/issue.graphql": "query IssueCertificate { certificates { count } }\n"},
+            "Operation 'GenerateCertificate' would get the bulk method issue_certificate(), "
+            "which is also the method of operation 'IssueCertificate'",
+        ),
+        (
+            {"queries/bulk.graphql": BULK.format(name="Certificate")},
+            "would get the bulk method issue_certificate(), which is also the bulk method of "
+            "operation",
+        ),
+    ],
+    ids=["execute", "close", "issue-query", "two-bulk"],
+)
+def test_an_operation_whose_method_would_replace_another_client_method_is_refused(
+    project: Project, capsys: pytest.CaptureFixture[str], files: dict[str, str], expected: str
+) -> None:
+    """The second method of one name would silently replace the first (or the base's)."""
+    for name, text in files.items():
+        project.write(name, text)
+    before = project.snapshot()
+    assert project.run("validate") == 2
+    assert expected in capsys.readouterr().err
+    assert project.run("generate") == 2
+    assert project.snapshot() == before
+
+
 def test_check_and_diff_colour_only_when_asked_or_on_a_terminal(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
