@@ -268,7 +268,7 @@ def _lying(vendored: Path, **changes: Any) -> None:
     [
         ("deep", "pluvo-codegen.json is not JSON: nested too deep"),
         ("huge-integer", "pluvo-codegen.json is not JSON: Exceeds the limit"),
-        ("huge-file", "pluvo-codegen.json is larger than 1048576 bytes"),
+        ("huge-file", "pluvo-codegen.json is larger than 4096 bytes"),
         ("format-true", "manifest format True"),
         ("client-up", "names '../outside/evil.py', which is not a file inside the package"),
         ("client-absolute", "which is not a file inside the package"),
@@ -279,7 +279,12 @@ def _lying(vendored: Path, **changes: Any) -> None:
     ],
 )
 def test_a_malformed_huge_or_lying_manifest_exits_2_and_reads_nothing_outside(
-    vendored: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], setup: str, message: str
+    vendored: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    setup: str,
+    message: str,
 ) -> None:
     outside = tmp_path / "service" / "vendor" / "outside"
     outside.mkdir()
@@ -292,7 +297,8 @@ def test_a_malformed_huge_or_lying_manifest_exits_2_and_reads_nothing_outside(
         text = manifest.read_text(encoding="utf-8")
         manifest.write_text(text.replace('"format": 1', '"format": ' + "1" * 5000))
     elif setup == "huge-file":
-        _lying(vendored, padding="x" * (1 << 20))
+        monkeypatch.setattr("codegen.manifest.MAX_MANIFEST_BYTES", 4096)
+        _lying(vendored, padding="x" * 4096)
     elif setup == "format-true":
         _lying(vendored, format=True)
     elif setup == "client-up":
