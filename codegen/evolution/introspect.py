@@ -77,21 +77,29 @@ def _oauth_token(client: httpx.Client, credentials: Credentials) -> str | None:
         return None
     if not credentials.client_id or not credentials.client_secret:
         raise SchemaSourceError("--token-url needs --client-id and --client-secret")
-    response = client.post(
-        credentials.token_url,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": credentials.client_id,
-            "client_secret": credentials.client_secret,
-        },
-    )
+    import httpx
+
+    try:
+        response = client.post(
+            credentials.token_url,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": credentials.client_id,
+                "client_secret": credentials.client_secret,
+            },
+        )
+    except httpx.TimeoutException as exc:  # named here: the GraphQL URL was not asked yet
+        seconds = client.timeout.read
+        raise SchemaSourceError(f"{credentials.token_url}: no answer within {seconds:g} s") from exc
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        raise SchemaSourceError(f"{credentials.token_url}: cannot connect: {exc}") from exc
     if response.status_code == 401:
         raise SchemaSourceError(
             f"{credentials.token_url}: HTTP 401 Unauthorized: the client id or secret was refused"
         )
     try:
         token = response.json()["access_token"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise SchemaSourceError(
             f"{credentials.token_url}: HTTP {response.status_code}: no access_token in the answer"
         ) from None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
 import re
 import shlex
+import socket
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from evolution.fake_endpoint import run_endpoint
 from codegen.cli import main
 from codegen.downstream import CHECK_FILES
 
-from .conftest import REPO, run, tree
+from .conftest import REPO, answering, run, tree
 
 EXPECTED = [
     ".github/workflows/pluvo-codegen.yml",
@@ -246,3 +248,30 @@ def test_a_config_name_with_spaces_commas_and_hashes_stays_one_argument_in_hooks
     (run_check,) = re.findall(r"^      - run: (\".*pluvo-codegen check.*)$", workflow, re.MULTILINE)
     assert shlex.split(json.loads(run_check)) == ["pluvo-codegen", "check", "--config", name]
     assert run("check", "--config", str(tmp_path / name)) == 0
+
+
+@pytest.mark.parametrize("answer", ["deep", "stall", "dead"])
+def test_a_token_url_that_fails_is_named_and_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], answer: str
+) -> None:
+    """The token endpoint, not the GraphQL one, is named; garbage is no traceback."""
+    with contextlib.ExitStack() as stack:
+        if answer == "deep":
+            token_url = stack.enter_context(answering(b"[" * 100_000 + b"]" * 100_000))
+        else:
+            listener = stack.enter_context(socket.create_server(("127.0.0.1", 0)))
+            token_url = f"http://127.0.0.1:{listener.getsockname()[1]}/token/"
+            if answer == "dead":
+                listener.close()  # the port refuses connections from now on
+        graphql_url = stack.enter_context(answering(b"{}"))
+        credentials = ["--token-url", token_url, "--client-id", "a", "--client-secret", "b"]
+        argv = ["init", str(tmp_path / "repo"), "--url", graphql_url, *credentials]
+        assert run(*argv, "--timeout", "0.2") == 2
+    err = capsys.readouterr().err
+    expected = {
+        "deep": "no access_token in the answer",
+        "stall": "no answer within 0.2 s",
+        "dead": "cannot connect",
+    }[answer]
+    assert f"{token_url}: " in err and expected in err, err
+    assert "Traceback" not in err and not (tmp_path / "repo").exists()

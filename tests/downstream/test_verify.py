@@ -8,10 +8,6 @@ import os
 import re
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +18,7 @@ from graphql import build_schema, get_introspection_query, graphql_sync
 from codegen.manifest import MANIFEST_NAME
 from conftest import Project
 
-from .conftest import REPO, run
+from .conftest import REPO, answering, run
 
 SCHEMA = REPO / "schema" / "pluvo.graphql"
 
@@ -346,32 +342,6 @@ def test_a_schema_file_of_hostile_json_exits_2_without_a_traceback(
     assert message in captured.err and captured.out == ""
 
 
-@contextmanager
-def _answering(body: bytes) -> Iterator[str]:
-    """A loopback endpoint that answers every POST with `body` as JSON (HTTP 200)."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("content-length") or 0))
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *_: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/graphql/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.mark.parametrize(
     "body",
     [b"[" * 100_000 + b"]" * 100_000, b'{"data": ' + b"1" * 5000 + b"}"],
@@ -380,7 +350,7 @@ def _answering(body: bytes) -> Iterator[str]:
 def test_a_schema_url_answering_hostile_json_exits_2_without_a_traceback(
     vendored: Path, capsys: pytest.CaptureFixture[str], body: bytes
 ) -> None:
-    with _answering(body) as url:
+    with answering(body) as url:
         assert run("verify", str(vendored), "--schema", url) == 2
     captured = capsys.readouterr()
     assert f"{url}: the answer is not a GraphQL response (HTTP 200" in captured.err
