@@ -59,7 +59,7 @@ def fetch_introspection(
                 headers["Authorization"] = f"Bearer {token}"
             for index, options in enumerate(_QUERY_OPTIONS):
                 query = get_introspection_query(**options)
-                response = client.post(url, json={"query": query}, headers=headers)
+                response = _post_bounded(client, url, {"query": query}, headers, timeout)
                 data = _read_answer(url, response, has_token=bool(token))
                 retry = index + 1 < len(_QUERY_OPTIONS)
                 schema = _schema_or_error(url, data, retry=retry)
@@ -70,6 +70,44 @@ def fetch_introspection(
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         raise SchemaSourceError(f"{url}: cannot connect: {exc}") from exc
     raise AssertionError("unreachable: the last query option never retries")
+
+
+# An introspection result is a few megabytes even for the largest public APIs.
+MAX_ANSWER_BYTES = 64 << 20
+
+
+def _post_bounded(
+    client: httpx.Client, url: str, body: dict[str, Any], headers: dict[str, str], timeout: float
+) -> httpx.Response:
+    """POST and read the answer, but at most MAX_ANSWER_BYTES and within `timeout` in all.
+
+    httpx's timeout bounds each read, not the whole answer: an endpoint that streams
+    without end (or a byte at a time) would otherwise fill memory or never finish.
+    """
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    with client.stream("POST", url, json=body, headers=headers) as response:
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                raise SchemaSourceError(
+                    f"{url}: the answer is larger than {MAX_ANSWER_BYTES >> 20} MiB; "
+                    "not an introspection result"
+                )
+            if time.monotonic() > deadline:
+                raise SchemaSourceError(f"{url}: no complete answer within {timeout:g} s")
+            chunks.append(chunk)
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        content=b"".join(chunks),
+        request=response.request,
+    )
 
 
 def _oauth_token(client: httpx.Client, credentials: Credentials) -> str | None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
+import socket
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -432,3 +437,53 @@ def test_verify_schema_names_a_selected_field_whose_type_no_longer_reads(
         field = breaks.split(" was ")[0].rsplit(".", 1)[-1]
         assert source[int(column) - 1 :].startswith(field), (line, source)
     assert "operations break" in captured.err
+
+
+@contextmanager
+def _streaming(pause: float) -> Iterator[str]:
+    """An endpoint whose answer never ends: 64 KiB chunks, `pause` seconds apart."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def answer() -> None:
+        with contextlib.suppress(OSError):
+            connection, _ = server.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                    b"transfer-encoding: chunked\r\n\r\n"
+                )
+                chunk = b" " * 65536
+                while not stop.is_set():
+                    connection.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    stop.wait(pause)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/graphql/"
+    finally:
+        stop.set()
+        server.close()
+        thread.join(timeout=5)
+
+
+@pytest.mark.parametrize(
+    ("pause", "message"),
+    [(0.0, "the answer is larger than 1 MiB"), (0.05, "no complete answer within 0.5 s")],
+    ids=["endless", "trickle"],
+)
+def test_a_schema_url_whose_answer_never_ends_is_exit_2_within_bounds(
+    vendored: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pause: float,
+    message: str,
+) -> None:
+    """httpx's timeout bounds each read; the answer as a whole is bounded too."""
+    monkeypatch.setattr("codegen.evolution.introspect.MAX_ANSWER_BYTES", 1 << 20)
+    with _streaming(pause) as url:
+        assert run("verify", str(vendored), "--schema", url, "--timeout", "0.5") == 2
+    captured = capsys.readouterr()
+    assert f"{url}: {message}" in captured.err and captured.out == ""
