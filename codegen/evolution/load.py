@@ -97,6 +97,9 @@ def schema_from_text(raw: bytes, name: str) -> LoadedSchema:
         except json.JSONDecodeError as exc:
             message = f"invalid JSON: {exc.msg}"
             raise DocumentError([Diagnostic(name, exc.lineno, exc.colno, message)]) from exc
+        except (ValueError, RecursionError) as exc:  # a huge integer; nesting too deep
+            reason = "nested too deep" if isinstance(exc, RecursionError) else str(exc)
+            raise DocumentError([Diagnostic(name, 0, 0, f"invalid JSON: {reason}")]) from None
         if not isinstance(data, dict):
             raise SchemaSourceError(f"{name}: not an introspection result (not a JSON object)")
         return LoadedSchema(name, _from_introspection(data, name))

@@ -23,7 +23,7 @@ from graphql import build_schema, get_introspection_query, graphql_sync
 from codegen.manifest import MANIFEST_NAME
 from conftest import Project
 
-from .conftest import REPO, answering, run
+from .conftest import FOUR_PATHS, REPO, answering, run
 
 SCHEMA = REPO / "schema" / "pluvo.graphql"
 
@@ -332,6 +332,7 @@ def test_a_malformed_huge_or_lying_manifest_exits_2_and_reads_nothing_outside(
         ('{"data": ' + "1" * 5000 + "}", "schema.json: invalid JSON: Exceeds the limit"),
     ],
 )
+@pytest.mark.parametrize("command", ["verify", "diff"])
 def test_a_schema_file_of_hostile_json_exits_2_without_a_traceback(
     vendored: Path,
     tmp_path: Path,
@@ -339,10 +340,18 @@ def test_a_schema_file_of_hostile_json_exits_2_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch,
     content: str,
     message: str,
+    command: str,
 ) -> None:
+    """`verify --schema SOURCE` reads SOURCE as `diff` reads OLD and NEW: both refuse it."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "schema.json").write_text(content, encoding="utf-8")
-    assert run("verify", str(vendored), "--schema", "schema.json") == 2
+    if command == "verify":
+        argv = ["verify", str(vendored), "--schema", "schema.json"]
+    else:
+        queries = str(REPO / "queries")
+        argv = ["diff", "schema.json", str(SCHEMA), "--queries", queries, "--config", "x.toml"]
+        (tmp_path / "x.toml").write_text(FOUR_PATHS, encoding="utf-8")
+    assert run(*argv) == 2
     captured = capsys.readouterr()
     assert message in captured.err and captured.out == ""
 
