@@ -224,7 +224,7 @@ def _config_args(root: Path, config: Path) -> list[str]:
 
 def _yaml(text: str) -> str:
     """`text` as a YAML scalar: plain when that is safe, else double-quoted (JSON is YAML)."""
-    return text if re.fullmatch(r"[A-Za-z0-9_./=-][A-Za-z0-9_./= -]*", text) else json.dumps(text)
+    return text if re.fullmatch(r"[A-Za-z0-9_./][A-Za-z0-9_./= -]*", text) else json.dumps(text)
 
 
 def _pre_commit_text(version: str, config_args: list[str]) -> str:

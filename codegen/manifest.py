@@ -118,6 +118,9 @@ def read_manifest(package: Path, shown: str | None = None) -> Manifest:
         what = "no such folder" if not package.exists() else "not a folder"
         raise CodegenError(f"{shown}: {what}")
     path = package / MANIFEST_NAME
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        # Never followed nor opened: a FIFO would block, a link could point anywhere.
+        raise _not_ours(package, shown, f"{MANIFEST_NAME} is not a regular file")
     try:
         with path.open("rb") as file:
             raw = file.read(MAX_MANIFEST_BYTES + 1)
@@ -263,6 +266,8 @@ class EmbeddedOperation:
 
 def embedded_operations(client: Path, shown: str) -> list[EmbeddedOperation]:
     """The operations in the client module's `gql(...)` calls."""
+    if client.is_symlink() or (client.exists() and not client.is_file()):
+        raise CodegenError(f"{shown}: not a regular file; the operations are not read")
     try:
         return _embedded(client.read_text(encoding="utf-8"), shown)
     except FileNotFoundError:

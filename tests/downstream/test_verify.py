@@ -496,3 +496,27 @@ def test_a_schema_url_whose_answer_never_ends_is_exit_2_within_bounds(
         assert run("verify", str(vendored), "--schema", url, "--timeout", "0.5") == 2
     captured = capsys.readouterr()
     assert f"{url}: {message}" in captured.err and captured.out == ""
+
+
+@pytest.mark.parametrize("what", ["manifest-fifo", "manifest-link", "client-fifo", "client-link"])
+def test_verify_opens_no_fifo_and_follows_no_link_it_is_handed(
+    vendored: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], what: str
+) -> None:
+    """A FIFO would block verify for ever; a link could point anywhere."""
+    name = MANIFEST_NAME if what.startswith("manifest") else "async_client.py"
+    target = vendored / name
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copy(target, elsewhere)
+    target.unlink()
+    if what.endswith("fifo"):
+        os.mkfifo(target)
+    else:
+        target.symlink_to(elsewhere)
+    code = run("verify", str(vendored), "--schema", str(SCHEMA))
+    captured = capsys.readouterr()
+    if name == MANIFEST_NAME:
+        assert code == 2
+        assert f"{MANIFEST_NAME} is not a regular file" in captured.err
+    else:
+        assert code == 1
+        assert f"{vendored}/async_client.py: not a regular file" in captured.err
