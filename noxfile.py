@@ -147,6 +147,9 @@ def drift(session: nox.Session) -> None:
     summary = os.environ.get("GITHUB_STEP_SUMMARY") or str(
         Path(session.virtualenv.location) / "drift-summary.md"
     )
+    if not os.environ.get("GITHUB_STEP_SUMMARY"):
+        # The job appends (GitHub gives each step its own file); a local file shows one run.
+        Path(summary).unlink(missing_ok=True)
     job = ["python", "-m", "codegen.drift", "--base", base, "--summary", summary]
     session.run(*job, "--", *session.posargs)
 

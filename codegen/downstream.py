@@ -15,18 +15,21 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
+import re
+import shlex
 import sys
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from codegen.config import DEFAULT_CONFIG_NAME
 from codegen.errors import CodegenError, Diagnostic, DocumentError
-from codegen.style import HelpFormatter, paint
+from codegen.style import HelpFormatter, add_common_options, paint, seconds
 
 __all__ = [
     "InitOptions",
@@ -69,9 +72,19 @@ CHECK_FILES = rf"(\.(graphql|graphqls|gql|toml)$|^{TARGET_DIR}/|^\.pre-commit-co
 
 def add_downstream_parsers(commands: Any, config_options: argparse.ArgumentParser) -> None:
     """`pluvo-codegen init` and `pluvo-codegen verify`."""
+    # init writes its config rather than reading the nearest one: its own --config help.
+    init_options = argparse.ArgumentParser(add_help=False)
+    init_options.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="where to write the [tool.ariadne-codegen] table, inside DIR; the hooks and "
+        "the workflow then pass it too (default: DIR/pyproject.toml)",
+    )
+    add_common_options(init_options)
     init = commands.add_parser(
         "init",
-        parents=[config_options],
+        parents=[init_options],
         help="scaffold a repository: config, schema, operations, hooks, CI; then generate",
         description="Scaffold a repository that generates its own Pluvo client: the "
         "[tool.ariadne-codegen] table, schema/pluvo.graphql, queries/ with the standard "
@@ -137,7 +150,9 @@ def _add_source_options(parser: argparse.ArgumentParser, flag: str, help_text: s
         metavar="S",
         help="OAuth client secret, with --token-url (default: none)",
     )
-    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="for a URL")
+    parser.add_argument(
+        "--timeout", type=seconds, default=30.0, metavar="SECONDS", help="for a URL"
+    )
 
 
 def _credentials(args: argparse.Namespace) -> Any:
@@ -207,8 +222,14 @@ def _config_args(root: Path, config: Path) -> list[str]:
     return ["--config", Path(os.path.relpath(config, root)).as_posix()]
 
 
+def _yaml(text: str) -> str:
+    """`text` as a YAML scalar: plain when that is safe, else double-quoted (JSON is YAML)."""
+    return text if re.fullmatch(r"[A-Za-z0-9_./][A-Za-z0-9_./= -]*", text) else json.dumps(text)
+
+
 def _pre_commit_text(version: str, config_args: list[str]) -> str:
-    args = f"\n        args: [{', '.join(config_args)}]" if config_args else ""
+    # A JSON array of JSON strings is a YAML flow sequence, whatever the file is called.
+    args = f"\n        args: {json.dumps(config_args)}" if config_args else ""
     return f"""\
 # pluvo-codegen: keep {TARGET_DIR}/{PACKAGE} exactly what the schema and operations produce.
 # The hooks install the same pluvo-codegen version that generated the client; after
@@ -234,7 +255,7 @@ repos:
 
 
 def _workflow_text(version: str, config_args: list[str]) -> str:
-    extra = "".join(f" {a}" for a in config_args)
+    check = _yaml(" ".join(["pluvo-codegen check", *map(shlex.quote, config_args)]))
     return f"""\
 # pluvo-codegen's drift check: {TARGET_DIR}/{PACKAGE} must be exactly what schema/ and
 # queries/ produce, and every file must be as generated.
@@ -254,7 +275,7 @@ jobs:
         with:
           python-version: "3.12"
       - run: python -m pip install "pluvo-codegen=={version}"
-      - run: pluvo-codegen check{extra}
+      - run: {check}
       - run: pluvo-codegen verify {TARGET_DIR}/{PACKAGE}
       # Does the client still fit the live API? Set the secrets and uncomment:
       # - run: >-
@@ -291,13 +312,31 @@ def init_project(options: InitOptions) -> list[Created]:
     # The clashes first, so that nothing is fetched or written for nothing.
     planned = [*files, SCHEMA_FILE, *(f"{QUERIES_DIR}/{q}" for q in _scaffold_queries())]
     clashes = [p for p in [*planned, package_dir] if (root / p).exists() or (root / p).is_symlink()]
-    if clashes:
+    # A file where a folder must go (`queries`, `generated`) is a clash too.
+    not_folders = sorted(
+        {
+            folder
+            for name in [*planned, package_dir]
+            for folder in map(str, PurePosixPath(name).parents)
+            if folder != "." and (root / folder).exists() and not (root / folder).is_dir()
+        }
+    )
+    if clashes or not_folders:
         config_name = config.relative_to(root).as_posix()
-        problems = []
+        problems = [
+            Diagnostic(
+                _shown(options.directory, name),
+                0,
+                0,
+                "exists and is not a folder; init never overwrites (nothing was written)",
+            )
+            for name in not_folders
+        ]
         for name in clashes:
             message = "exists already; init never overwrites (nothing was written)"
             if name == config_name:
-                message += "; to keep it, write the table elsewhere: --config pluvo-codegen.toml"
+                other = shlex.quote(_shown(options.directory, "pluvo-codegen.toml"))
+                message += f"; to keep it, write the table elsewhere: --config {other}"
             problems.append(Diagnostic(_shown(options.directory, name), 0, 0, message))
         raise DocumentError(problems)
     if options.url is None:
@@ -319,24 +358,44 @@ def init_project(options: InitOptions) -> list[Created]:
         staged_config = load_config(staged / config.relative_to(root))
         package = render_package(staged_config, load_sources(staged_config))
     created: list[Created] = []
+    made: list[Path] = []  # every file and folder this run created, to undo on failure
     try:
         for name, data in files.items():
-            _create(root / name, data)
+            _create(root / name, data, made)
             created.append(Created(name, notes.get(name, "")))
         for name, data in package.items():
-            _create(root / package_dir / name, data)
+            _create(root / package_dir / name, data, made)
     except FileExistsError as exc:
+        _undo(made)
         raise CodegenError(f"{exc.filename}: appeared while init ran; not overwritten") from exc
     except OSError as exc:
-        raise CodegenError(f"{exc.filename}: cannot write: {exc.strerror}") from exc
+        _undo(made)
+        what = f"{exc.filename or root}: cannot write: {exc.strerror or exc}"
+        raise CodegenError(f"{what} (nothing was written)") from exc
     created.append(Created(package_dir + "/", f"{len(package)} files generated"))
     return created
 
 
-def _create(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _create(path: Path, data: bytes, made: list[Path]) -> None:
+    missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+    for folder in reversed(missing):
+        folder.mkdir()
+        made.append(folder)
     with path.open("xb") as file:  # exclusive: never overwrites
+        made.append(path)
         file.write(data)
+
+
+def _undo(made: list[Path]) -> None:
+    """Remove what this run created, newest first: a failed init leaves no half-scaffold."""
+    for path in reversed(made):
+        try:
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            else:
+                path.unlink()
+        except OSError:
+            pass  # best effort; only our own new files and folders are ever touched
 
 
 def _shown(directory: Path, name: str) -> str:
@@ -358,7 +417,7 @@ def run_init(args: argparse.Namespace) -> int:
         note = paint(f" ({item.note})", "dim") if item.note else ""
         print(f"{paint('created', 'green')} {_shown(args.directory, item.path)}{note}")
     config = args.config.as_posix() if args.config else _shown(args.directory, DEFAULT_CONFIG_NAME)
-    where = "" if config == DEFAULT_CONFIG_NAME else f" --config {config}"
+    where = "" if config == DEFAULT_CONFIG_NAME else f" --config {shlex.quote(config)}"
     print(f"next: pluvo-codegen check{where}")
     return EXIT_OK
 
@@ -399,6 +458,8 @@ def run_verify(args: argparse.Namespace) -> int:
         package, shown = config.package_dir, config.display(config.package_dir)
     if args.source is None and (args.token or args.token_url):
         raise CodegenError("--token and --token-url go with --schema")
+    if args.source is not None and not args.source.strip():
+        raise CodegenError("--schema needs a SOURCE: a file, a URL or git:REV:PATH")
     credentials = _credentials(args)
     manifest = read_manifest(package, shown)
     # SOURCE is read before any verdict, so that an unreadable one is exit 2 alone.
@@ -429,8 +490,17 @@ def run_verify(args: argparse.Namespace) -> int:
         print(f"{shown}: {files} files as generated by pluvo-codegen {manifest.version}")
     if loaded is not None:
         schema, raw = loaded
-        operations = embedded_operations(package / manifest.client, f"{shown}/{manifest.client}")
-        broken = check_operations(operations, schema, args.source)
+        try:
+            operations = embedded_operations(
+                package / manifest.client, f"{shown}/{manifest.client}"
+            )
+        except CodegenError as exc:
+            if manifest.client not in (*drift.edited, *drift.missing):
+                raise
+            # The client module itself is what drifted: that verdict (exit 1) stands.
+            _fail(f"the operations were not checked against {args.source}: {exc}")
+            return EXIT_FAILED
+        broken = check_operations(operations, schema, args.source, manifest.fields)
         for breakage in broken:
             print(paint(str(breakage.diagnostic), "red"))
         broken_names = sorted({b.operation for b in broken})

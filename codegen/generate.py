@@ -77,6 +77,7 @@ def render_package(config: Config, sources: Sources) -> dict[str, bytes]:
     except OSError as exc:
         raise _scratch_error(exc) from None
     files = {**_EXTRA_FILES, **files}
+    _check_relative_imports(config, files)
     # Last: it holds a sha256 of every other file (see codegen/manifest.py).
     files[MANIFEST_NAME] = manifest_bytes(config, sources, files)
     return files
@@ -85,6 +86,34 @@ def render_package(config: Config, sources: Sources) -> dict[str, bytes]:
 def _scratch_error(exc: OSError) -> CodegenError:
     where = exc.filename or tempfile.gettempdir()
     return CodegenError(f"{where}: cannot write the scratch package: {exc.strerror or exc}")
+
+
+def _check_relative_imports(config: Config, files: Mapping[str, bytes]) -> None:
+    """Refuse a package that could not be imported: `from .x import` with no `x` in it.
+
+    Our plugins and base client import the runtime modules (`bulk`, `pagination`,
+    `retry`, ...); a config whose own `files_to_include` leaves one out would give
+    a package that `check` and `verify` accept but Python cannot import.
+    """
+    import ast
+
+    present = {name.split("/")[0].removesuffix(".py") for name in files}
+    problems = []
+    for name, data in sorted(files.items()):
+        if not name.endswith(".py"):
+            continue
+        for node in ast.walk(ast.parse(data, name)):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                module = node.module.split(".")[0]
+                if module not in present:
+                    where = config.display(config.package_dir / name)
+                    problems.append(
+                        f"{where}:{node.lineno}: imports .{module}, which the package lacks"
+                        f" (add the runtime's {module}.py to files_to_include, or leave"
+                        " files_to_include out to get every runtime module)"
+                    )
+    if problems:
+        raise GenerationError("\n".join(problems))
 
 
 def _run_ariadne_codegen(config: Config, sources: Sources, scratch: Path) -> None:

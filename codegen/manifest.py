@@ -20,7 +20,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from codegen.config import Config
@@ -37,14 +37,19 @@ __all__ = [
     "Verification",
     "check_operations",
     "embedded_operations",
+    "field_types",
     "has_manifest",
     "manifest_bytes",
     "read_manifest",
+    "selected_fields",
     "verify_files",
 ]
 
 MANIFEST_NAME = "pluvo-codegen.json"
 FORMAT = 1
+# A manifest is a few kilobytes (about 100 bytes a file and 60 a selected field); even a
+# client of a thousand operations stays far below this. Anything larger is not ours.
+MAX_MANIFEST_BYTES = 16 << 20
 _IGNORED_DIRS = frozenset({"__pycache__"})
 
 
@@ -68,15 +73,18 @@ def manifest_bytes(config: Config, sources: Sources, files: Mapping[str, bytes])
             "file": node.loc.source.name,
             "sha256": _sha256(text.encode("utf-8")),
         }
+    client = f"{config.section.get('client_file_name', 'client')}.py"
+    fields = field_types(sources.schema, files[client].decode("utf-8")) if client in files else {}
     content = {
         "generator": GENERATOR,
         "format": FORMAT,
         "version": versions.pop(GENERATOR),
         "pins": versions,
         "package": config.package_dir.name,
-        "client": f"{config.section.get('client_file_name', 'client')}.py",
+        "client": client,
         "schema": schema,
         "operations": operations,
+        "fields": fields,
         "files": {name: _sha256(data) for name, data in sorted(files.items())},
     }
     return (json.dumps(content, indent=2, sort_keys=True) + "\n").encode("utf-8")
@@ -95,6 +103,8 @@ class Manifest:
     schema: Mapping[str, str]
     operations: Mapping[str, Mapping[str, str]]
     files: Mapping[str, str]
+    # Per operation, the type of each field it selects (see `field_types`).
+    fields: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def _not_ours(package: Path, shown: str, why: str) -> CodegenError:
@@ -108,34 +118,68 @@ def read_manifest(package: Path, shown: str | None = None) -> Manifest:
         what = "no such folder" if not package.exists() else "not a folder"
         raise CodegenError(f"{shown}: {what}")
     path = package / MANIFEST_NAME
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        # Never followed nor opened: a FIFO would block, a link could point anywhere.
+        raise _not_ours(package, shown, f"{MANIFEST_NAME} is not a regular file")
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(MAX_MANIFEST_BYTES + 1)
     except FileNotFoundError:
         raise _not_ours(package, shown, f"no {MANIFEST_NAME}") from None
     except OSError as exc:
         raise CodegenError(f"{shown}/{MANIFEST_NAME}: cannot read: {exc.strerror}") from exc
+    if len(raw) > MAX_MANIFEST_BYTES:
+        why = f"{MANIFEST_NAME} is larger than {MAX_MANIFEST_BYTES} bytes"
+        raise _not_ours(package, shown, why)
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _not_ours(package, shown, f"{MANIFEST_NAME} is not JSON: {exc}") from exc
+    except (ValueError, RecursionError) as exc:
+        # ValueError: not UTF-8, not JSON, or an integer too long to convert;
+        # RecursionError: arrays or objects nested too deep for the decoder.
+        reason = "nested too deep" if isinstance(exc, RecursionError) else str(exc)
+        raise _not_ours(package, shown, f"{MANIFEST_NAME} is not JSON: {reason}") from None
     if not isinstance(data, dict) or data.get("generator") != GENERATOR:
         raise _not_ours(package, shown, f"{MANIFEST_NAME} was not written by {GENERATOR}")
-    if data.get("format") != FORMAT:
+    if type(data.get("format")) is not int or data.get("format") != FORMAT:
         raise CodegenError(
             f"{shown}/{MANIFEST_NAME}: manifest format {data.get('format')!r}; this "
             f"pluvo-codegen reads format {FORMAT}: use the version that generated it"
         )
     try:
-        return Manifest(
+        manifest = Manifest(
             version=_text(data["version"]),
             pins=_mapping(data["pins"]),
             client=_text(data["client"]),
             schema=_mapping(data["schema"]),
-            operations={k: _mapping(v) for k, v in dict(data["operations"]).items()},
+            operations={k: _mapping(v) for k, v in _mapping_of(data["operations"]).items()},
             files=_mapping(data["files"]),
+            fields={k: _mapping(v) for k, v in _mapping_of(data.get("fields", {})).items()},
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise _not_ours(package, shown, f"{MANIFEST_NAME} is incomplete: {exc}") from exc
+    # `verify` reads the client module and compares files by these names: a manifest
+    # that names anything outside the package (`..`, an absolute path) is not ours.
+    for name in (manifest.client, *manifest.files):
+        if not _inside(name):
+            why = f"{MANIFEST_NAME} names {name!r}, which is not a file inside the package"
+            raise _not_ours(package, shown, why)
+    if manifest.client not in manifest.files:
+        why = f"{MANIFEST_NAME} does not list its client module {manifest.client!r}"
+        raise _not_ours(package, shown, why)
+    return manifest
+
+
+def _inside(name: str) -> bool:
+    """Whether `name` is a relative POSIX path that stays inside the package."""
+    parts = name.split("/")
+    return (
+        bool(name)
+        and "\\" not in name
+        and "\0" not in name
+        and not PurePosixPath(name).is_absolute()
+        and not PureWindowsPath(name).drive
+        and all(part not in ("", ".", "..") for part in parts)
+    )
 
 
 def has_manifest(package: Path) -> bool:
@@ -153,10 +197,14 @@ def _text(value: Any) -> str:
     return value
 
 
-def _mapping(value: Any) -> dict[str, str]:
+def _mapping_of(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise TypeError(f"expected an object, got {value!r}")
-    return {_text(k): _text(v) for k, v in value.items()}
+    return {_text(k): v for k, v in value.items()}
+
+
+def _mapping(value: Any) -> dict[str, str]:
+    return {k: _text(v) for k, v in _mapping_of(value).items()}
 
 
 # --------------------------------------------------------------------------- files
@@ -218,14 +266,20 @@ class EmbeddedOperation:
 
 def embedded_operations(client: Path, shown: str) -> list[EmbeddedOperation]:
     """The operations in the client module's `gql(...)` calls."""
-    from graphql import GraphQLSyntaxError, OperationDefinitionNode, parse
-
+    if client.is_symlink() or (client.exists() and not client.is_file()):
+        raise CodegenError(f"{shown}: not a regular file; the operations are not read")
     try:
-        tree = ast.parse(client.read_text(encoding="utf-8"))
+        return _embedded(client.read_text(encoding="utf-8"), shown)
     except FileNotFoundError:
         raise CodegenError(f"{shown}: missing; the operations cannot be read") from None
     except (OSError, SyntaxError, UnicodeDecodeError) as exc:
         raise CodegenError(f"{shown}: cannot read the operations: {exc}") from exc
+
+
+def _embedded(module: str, shown: str) -> list[EmbeddedOperation]:
+    from graphql import GraphQLSyntaxError, OperationDefinitionNode, parse
+
+    tree = ast.parse(module)
     found: dict[str, EmbeddedOperation] = {}
     for node in ast.walk(tree):
         if not (
@@ -273,25 +327,151 @@ class SchemaCheck:
 
 
 def check_operations(
-    operations: Iterable[EmbeddedOperation], schema: Any, source_name: str
+    operations: Iterable[EmbeddedOperation],
+    schema: Any,
+    source_name: str,
+    recorded: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[Breakage]:
-    """Validate each operation against `schema` (a GraphQLSchema) with graphql-core."""
+    """Validate each operation against `schema` (a GraphQLSchema) with graphql-core.
+
+    An operation that validates can still break the client: a field it selects may
+    now answer another type (`String` → `Int`), null where it never did, or a list.
+    With `recorded` (the manifest's `fields`), each selected field's type is
+    compared with the one the client's models were generated for.
+    """
     from graphql import NoUnusedFragmentsRule, Source, parse, specified_rules, validate
 
     rules = [rule for rule in specified_rules if rule is not NoUnusedFragmentsRule]
     broken: list[Breakage] = []
     for operation in operations:
         document = parse(Source(operation.text, operation.path))
-        for error in validate(schema, document, rules):
+        errors = validate(schema, document, rules)
+        for error in errors:
             line, column = operation.line, operation.column + 1
             if error.locations:
                 where = error.locations[0]
-                # The string starts on the line of `gql("""`; its later lines are
-                # written from the first column of the module.
-                line = operation.line + where.line - 1
-                column = where.column + (operation.column + 3 if where.line == 1 else 0)
+                line, column = _place(operation, where.line, where.column)
             message = f"{operation.name} breaks against {source_name}: {error.message}"
             broken.append(
                 Breakage(operation.name, Diagnostic(operation.path, line, column, message))
             )
+        was = (recorded or {}).get(operation.name)
+        if errors or not was:
+            continue
+        for path, (now, node) in selected_fields(schema, document).items():
+            if path in was and not _still_reads(was[path], now):
+                shown = _type_text(now)
+                message = (
+                    f"{operation.name} breaks against {source_name}: {path} was "
+                    f"{was[path].replace(_COMPOSITE, 'an object')}, is now {shown}"
+                )
+                line, column = _place(operation, *_line_column(node))
+                broken.append(
+                    Breakage(operation.name, Diagnostic(operation.path, line, column, message))
+                )
     return broken
+
+
+def _place(operation: EmbeddedOperation, line: int, column: int) -> tuple[int, int]:
+    """A place in the operation's text as a place in the client module."""
+    # The string starts on the line of `gql("""`; its later lines are written
+    # from the first column of the module.
+    return operation.line + line - 1, column + (operation.column + 3 if line == 1 else 0)
+
+
+def _line_column(node: Any) -> tuple[int, int]:
+    from graphql import get_location
+
+    location = get_location(node.loc.source, node.loc.start)
+    return location.line, location.column
+
+
+# The named type of an object, interface or union field in `fields`: its name may
+# change freely (the client's models are named after the operation), its shape not.
+# Names starting with `__` are reserved in GraphQL, so no schema type has this one.
+_COMPOSITE = "__Object"
+
+
+def selected_fields(schema: Any, document: Any) -> dict[str, tuple[Any, Any]]:
+    """Each field the document selects, by response path, with its type and node.
+
+    The path is the response keys from the operation's root (`certificates.edges.
+    node.title`); a fragment's fields start from the fragment's name.
+    """
+    from graphql import TypeInfo, TypeInfoVisitor, Visitor, visit
+
+    info = TypeInfo(schema)
+    path: list[str] = []
+    found: dict[str, tuple[Any, Any]] = {}
+
+    class Collect(Visitor):
+        def enter_fragment_definition(self, node: Any, *_: Any) -> None:
+            path.append(node.name.value)
+
+        def leave_fragment_definition(self, *_: Any) -> None:
+            path.pop()
+
+        def enter_field(self, node: Any, *_: Any) -> None:
+            path.append(node.alias.value if node.alias else node.name.value)
+            field = info.get_field_def()
+            if field is not None and not node.name.value.startswith("__"):
+                found.setdefault(".".join(path), (field.type, node))
+
+        def leave_field(self, *_: Any) -> None:
+            path.pop()
+
+    visit(document, TypeInfoVisitor(info, Collect()))
+    return found
+
+
+def _type_text(kind: Any) -> str:
+    """A field's type as `fields` records it: wrappers and leaf names, not object names."""
+    from graphql import GraphQLList, GraphQLNonNull, is_leaf_type
+
+    if isinstance(kind, GraphQLNonNull):
+        return _type_text(kind.of_type) + "!"
+    if isinstance(kind, GraphQLList):
+        return f"[{_type_text(kind.of_type)}]"
+    return str(kind.name) if is_leaf_type(kind) else _COMPOSITE
+
+
+def _still_reads(was: str, now: Any) -> bool:
+    """Whether models generated for a field of type `was` read a value of type `now`."""
+    from graphql import (
+        GraphQLError,
+        GraphQLList,
+        GraphQLNonNull,
+        ListTypeNode,
+        NonNullTypeNode,
+        parse_type,
+    )
+
+    try:
+        old = parse_type(was)
+    except GraphQLError:  # a manifest edited by hand: nothing to compare with
+        return True
+
+    def reads(old: Any, now: Any) -> bool:
+        if isinstance(now, GraphQLNonNull):  # never null now: fine whatever it was
+            return reads(old.type if isinstance(old, NonNullTypeNode) else old, now.of_type)
+        if isinstance(old, NonNullTypeNode):  # was never null, now may be
+            return False
+        if isinstance(now, GraphQLList) or isinstance(old, ListTypeNode):
+            both = isinstance(now, GraphQLList) and isinstance(old, ListTypeNode)
+            return both and reads(old.type, now.of_type)
+        return bool(old.name.value == _type_text(now))
+
+    return reads(old, now)
+
+
+def field_types(schema: Any, client_module: str) -> dict[str, dict[str, str]]:
+    """For the manifest: each embedded operation's selected fields and their types."""
+    from graphql import parse
+
+    return {
+        operation.name: {
+            path: _type_text(kind)
+            for path, (kind, _) in sorted(selected_fields(schema, parse(operation.text)).items())
+        }
+        for operation in _embedded(client_module, "")
+    }

@@ -42,6 +42,7 @@ __all__ = [
     "build_schema_from_documents",
     "find_graphql_files",
     "find_iterator_clashes",
+    "find_method_clashes",
     "find_module_name_clashes",
     "load_sources",
     "operation_rules",
@@ -156,6 +157,93 @@ def find_iterator_clashes(config: Config, document: DocumentNode) -> list[GraphQ
     return clashes([d for d in document.definitions if isinstance(d, OperationDefinitionNode)])
 
 
+def _base_client_methods(config: Config) -> frozenset[str]:
+    """What the base client class defines: a generated method of that name would replace it."""
+    import ast
+
+    section = config.section
+    path = config.root / str(section.get("base_client_file_path", ""))
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return frozenset()  # ariadne-codegen reports a missing or broken base client
+    from codegen.unasync import RENAMES
+
+    name = section.get("base_client_name")
+    names = {
+        item.name
+        for node in tree.body
+        if isinstance(node, ast.ClassDef) and node.name == name
+        for item in node.body
+        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    # The sync twin's (`aclose` is `close` there) when unasync derives it.
+    if config.unasync:
+        names |= {RENAMES[n] for n in names if n in RENAMES}
+    return frozenset(names)
+
+
+def find_method_clashes(config: Config, document: DocumentNode) -> list[GraphQLError]:
+    """Operations whose client methods would replace another method of the client.
+
+    An operation `Execute` would get `execute()`, which the base client defines and
+    every generated method calls. With our plugins, an `iter_<name>()` or
+    `issue_<name>()` may be a base client method too, and `issue_<name>()` another
+    operation's method (`IssueCertificate`) or another bulk mutation's.
+    """
+    from ariadne_codegen.utils import str_to_snake_case
+
+    plugins = config.section.get("plugins", [])
+    base = _base_client_methods(config)
+    base_name = config.section.get("base_client_name")
+    if config.unasync:
+        base_name = f"{base_name} (or its sync twin)"
+    operations = [
+        d for d in document.definitions if isinstance(d, OperationDefinitionNode) and d.name
+    ]
+    methods = {str_to_snake_case(op.name.value): op for op in reversed(operations) if op.name}
+    written = [("the method", name, op) for name, op in methods.items()]
+    errors: list[GraphQLError] = []
+    if "codegen.plugins.pagination.PaginationPlugin" in plugins:
+        from codegen.plugins.pagination import find_relay_connection
+
+        for op in operations:
+            found = find_relay_connection(op)
+            if found is not None:
+                written.append(("the iterator", found.iterator, op))
+    if "codegen.plugins.bulk.BulkIssuePlugin" in plugins:
+        from codegen.plugins.bulk import issue_method_name
+
+        issued: dict[str, OperationDefinitionNode] = {}
+        for op in operations:
+            method = issue_method_name(op)
+            if method is None or op.name is None:
+                continue
+            written.append(("the bulk method", method, op))
+            other, whose = issued.setdefault(method, op), "the bulk method"
+            if other is op:
+                other, whose = methods.get(method, op), "the method"
+            if other is not op and other.name is not None:
+                errors.append(
+                    GraphQLError(
+                        f"Operation '{op.name.value}' would get the bulk method {method}(), "
+                        f"which is also {whose} of operation '{other.name.value}'; "
+                        "rename one of them.",
+                        [op.name, other.name],
+                    )
+                )
+    for kind, method, op in written:
+        if method in base and op.name is not None:
+            errors.append(
+                GraphQLError(
+                    f"Operation '{op.name.value}' would get {kind} {method}(), which the "
+                    f"base client {base_name} defines and uses; rename the operation.",
+                    op.name,
+                )
+            )
+    return errors
+
+
 def find_graphql_files(path: Path) -> list[Path]:
     """List the GraphQL files at `path`: the file itself, or a folder's, sorted."""
     if path.is_dir():
@@ -182,6 +270,7 @@ def load_sources(config: Config) -> Sources:
         for error in find_module_name_clashes(operations, reserved_module_names(config))
     )
     problems.extend(diagnose(error) for error in find_iterator_clashes(config, operations))
+    problems.extend(diagnose(error) for error in find_method_clashes(config, operations))
     if problems:
         raise DocumentError(problems)
     return Sources(

@@ -9,6 +9,7 @@ Colour only decorates: the text is the same with and without it.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ __all__ = [
     "paint",
     "paint_diff",
     "paint_levels",
+    "seconds",
     "set_mode",
 ]
 
@@ -92,6 +94,17 @@ class VersionAction(argparse.Action):
 
         sys.stdout.write(version_text())
         parser.exit()
+
+
+def seconds(text: str) -> float:
+    """An argparse type for `--timeout SECONDS`: a finite number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {text!r}")
+    return value
 
 
 def add_common_options(*parsers: argparse.ArgumentParser) -> None:

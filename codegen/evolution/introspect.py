@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -60,7 +59,7 @@ def fetch_introspection(
                 headers["Authorization"] = f"Bearer {token}"
             for index, options in enumerate(_QUERY_OPTIONS):
                 query = get_introspection_query(**options)
-                response = client.post(url, json={"query": query}, headers=headers)
+                response = _post_bounded(client, url, {"query": query}, headers, timeout)
                 data = _read_answer(url, response, has_token=bool(token))
                 retry = index + 1 < len(_QUERY_OPTIONS)
                 schema = _schema_or_error(url, data, retry=retry)
@@ -73,26 +72,72 @@ def fetch_introspection(
     raise AssertionError("unreachable: the last query option never retries")
 
 
+# An introspection result is a few megabytes even for the largest public APIs.
+MAX_ANSWER_BYTES = 64 << 20
+
+
+def _post_bounded(
+    client: httpx.Client, url: str, body: dict[str, Any], headers: dict[str, str], timeout: float
+) -> httpx.Response:
+    """POST and read the answer, but at most MAX_ANSWER_BYTES and within `timeout` in all.
+
+    httpx's timeout bounds each read, not the whole answer: an endpoint that streams
+    without end (or a byte at a time) would otherwise fill memory or never finish.
+    """
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    with client.stream("POST", url, json=body, headers=headers) as response:
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                raise SchemaSourceError(
+                    f"{url}: the answer is larger than {MAX_ANSWER_BYTES >> 20} MiB; "
+                    "not an introspection result"
+                )
+            if time.monotonic() > deadline:
+                raise SchemaSourceError(f"{url}: no complete answer within {timeout:g} s")
+            chunks.append(chunk)
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        content=b"".join(chunks),
+        request=response.request,
+    )
+
+
 def _oauth_token(client: httpx.Client, credentials: Credentials) -> str | None:
     if credentials.token_url is None:
         return None
     if not credentials.client_id or not credentials.client_secret:
         raise SchemaSourceError("--token-url needs --client-id and --client-secret")
-    response = client.post(
-        credentials.token_url,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": credentials.client_id,
-            "client_secret": credentials.client_secret,
-        },
-    )
+    import httpx
+
+    try:
+        response = client.post(
+            credentials.token_url,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": credentials.client_id,
+                "client_secret": credentials.client_secret,
+            },
+        )
+    except httpx.TimeoutException as exc:  # named here: the GraphQL URL was not asked yet
+        seconds = client.timeout.read
+        raise SchemaSourceError(f"{credentials.token_url}: no answer within {seconds:g} s") from exc
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        raise SchemaSourceError(f"{credentials.token_url}: cannot connect: {exc}") from exc
     if response.status_code == 401:
         raise SchemaSourceError(
             f"{credentials.token_url}: HTTP 401 Unauthorized: the client id or secret was refused"
         )
     try:
         token = response.json()["access_token"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise SchemaSourceError(
             f"{credentials.token_url}: HTTP {response.status_code}: no access_token in the answer"
         ) from None
@@ -114,10 +159,10 @@ def _read_answer(url: str, response: httpx.Response, *, has_token: bool) -> dict
     kind = response.headers.get("content-type", "no content type").split(";")[0]
     try:
         body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        body = None
     except RecursionError:
         raise SchemaSourceError(f"{url}: the answer's JSON is nested too deeply") from None
+    except ValueError:  # not JSON or UTF-8, a huge integer
+        body = None
     errors = body.get("errors") if isinstance(body, dict) else None
     if (
         not isinstance(body, dict)

@@ -132,6 +132,8 @@ def schema_from_text(raw: bytes, name: str) -> LoadedSchema:
             raise DocumentError([Diagnostic(name, exc.lineno, exc.colno, message)]) from exc
         except RecursionError:
             raise SchemaSourceError(f"{name}: the JSON is nested too deeply") from None
+        except ValueError as exc:  # a huge integer
+            raise DocumentError([Diagnostic(name, 0, 0, f"invalid JSON: {exc}")]) from None
         if not isinstance(data, dict):
             raise SchemaSourceError(f"{name}: not an introspection result (not a JSON object)")
         return _from_introspection(data, name)

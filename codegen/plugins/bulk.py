@@ -62,6 +62,13 @@ def _is_bulk(operation: OperationDefinitionNode) -> str | None:
     return None
 
 
+def issue_method_name(operation: OperationDefinitionNode) -> str | None:
+    """The batching method the plugin writes for `operation`, if it is a bulk mutation."""
+    if operation.name is None or _is_bulk(operation) is None:
+        return None
+    return "issue_" + str_to_snake_case(operation.name.value).removeprefix("generate_")
+
+
 class BulkIssuePlugin(Plugin):
     """Writes one batching method per bulk mutation."""
 

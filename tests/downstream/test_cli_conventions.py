@@ -66,6 +66,13 @@ def test_every_option_of_every_command_has_help_with_its_default() -> None:
     assert not missing, "\n".join(missing)
 
 
+def test_init_config_help_names_the_file_init_writes_not_the_nearest_one() -> None:
+    commands = _commands()
+    for name, default in (("init", "DIR/pyproject.toml"), ("check", "the nearest pyproject.toml")):
+        (config,) = [a for a in commands[name]._actions if a.dest == "config"]
+        assert f"(default: {default})" in str(config.help), name
+
+
 def test_every_command_takes_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     positional = {
         "diff": ["a", "b"],
@@ -242,6 +249,54 @@ def test_an_iterator_named_like_another_operations_method_is_refused(
     assert "queries/iter_certificates.graphql:1:7" in err
 
 
+BULK = """\
+mutation {name}($userIds: [UUID!]!) {{
+  generateCertificate(id: "00000000-0000-0000-0000-000000000001", userIds: $userIds) {{
+    bulkGenerate {{ succeededIds failedIds }}
+  }}
+}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {"queries/execute.graphql": "query Execute { certificates { count } }\n"},
+            "queries/execute.graphql:1:7: Operation 'Execute' would get the method execute(), "
+            "which the base client AsyncBaseClient (or its sync twin) defines and uses; rename "
+            "the operation.",
+        ),
+        (
+            {"queries/close.graphql": "query Close { certificates { count } }\n"},
+            "Operation 'Close' would get the method close(), which the base client",
+        ),
+        (
+            {"queries/issue.graphql": "query IssueCertificate { certificates { count } }\n"},
+            "Operation 'GenerateCertificate' would get the bulk method issue_certificate(), "
+            "which is also the method of operation 'IssueCertificate'",
+        ),
+        (
+            {"queries/bulk.graphql": BULK.format(name="Certificate")},
+            "would get the bulk method issue_certificate(), which is also the bulk method of "
+            "operation",
+        ),
+    ],
+    ids=["execute", "close", "issue-query", "two-bulk"],
+)
+def test_an_operation_whose_method_would_replace_another_client_method_is_refused(
+    project: Project, capsys: pytest.CaptureFixture[str], files: dict[str, str], expected: str
+) -> None:
+    """The second method of one name would silently replace the first (or the base's)."""
+    for name, text in files.items():
+        project.write(name, text)
+    before = project.snapshot()
+    assert project.run("validate") == 2
+    assert expected in capsys.readouterr().err
+    assert project.run("generate") == 2
+    assert project.snapshot() == before
+
+
 def test_check_and_diff_colour_only_when_asked_or_on_a_terminal(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -257,3 +312,17 @@ def test_check_and_diff_colour_only_when_asked_or_on_a_terminal(
     new = project.write("new.graphql", schema.read_text().replace("  title: String\n", "", 1))
     assert project.run("diff", str(schema), str(new), "--color", "always") == 1
     assert "\x1b[31;1mBREAKING\x1b[0m" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["init", "verify"])
+@pytest.mark.parametrize("timeout", ["0", "-1", "nan", "inf", "soon"])
+def test_a_timeout_that_is_not_a_positive_number_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, timeout: str
+) -> None:
+    flag = "--url" if command == "init" else "--schema"
+    with pytest.raises(SystemExit) as exit_:
+        run(command, str(tmp_path / "x"), flag, "http://127.0.0.1:9/", "--timeout", timeout)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --timeout:" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []

@@ -123,3 +123,41 @@ def test_the_verify_hook_runs_verify_on_the_folder_in_its_args(
     (vendored / "client.py").write_text("# edited\n", encoding="utf-8")
     assert run(*argv, str(vendored)) == 1
     assert f"edited: {vendored}/client.py" in capsys.readouterr().out
+
+
+def test_nox_drift_writes_a_fresh_local_summary_but_appends_to_githubs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside GitHub, .nox/drift/drift-summary.md shows this run only, not every run."""
+    import importlib.util
+    import types
+
+    spec = importlib.util.spec_from_file_location("noxfile_under_test", REPO / "noxfile.py")
+    assert spec is not None and spec.loader is not None
+    noxfile = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(noxfile)
+    runs: list[tuple[str, ...]] = []
+
+    class Session:
+        posargs = ()
+        virtualenv = types.SimpleNamespace(location=str(tmp_path))
+
+        def install(self, *args: str) -> None:
+            pass
+
+        def run(self, *args: str, **kwargs: object) -> None:
+            runs.append(args)
+
+    monkeypatch.setenv("PLUVO_BASE_REF", "HEAD")
+    local = tmp_path / "drift-summary.md"
+    github = tmp_path / "github-summary.md"
+    for stale in (local, github):
+        stale.write_text("## an earlier run\n", encoding="utf-8")
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    noxfile.drift(Session())
+    assert not local.exists()  # the job (not run here) appends to a fresh file
+    assert runs[-1][runs[-1].index("--summary") + 1] == str(local)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(github))
+    noxfile.drift(Session())
+    assert github.read_text(encoding="utf-8") == "## an earlier run\n"  # GitHub's: kept
+    assert runs[-1][runs[-1].index("--summary") + 1] == str(github)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import json
+import os
 import re
+import shlex
+import socket
 from pathlib import Path
 
 import pytest
 from evolution.fake_endpoint import run_endpoint
 
+from codegen.cli import main
 from codegen.downstream import CHECK_FILES
 
-from .conftest import REPO, run, tree
+from .conftest import REPO, answering, run, tree
 
 EXPECTED = [
     ".github/workflows/pluvo-codegen.yml",
@@ -53,7 +60,7 @@ def test_init_names_every_clash_and_writes_nothing(
     assert run("init", str(tmp_path)) == 2
     err = capsys.readouterr().err
     assert f"{tmp_path}/pyproject.toml: exists already" in err
-    assert "--config pluvo-codegen.toml" in err
+    assert f"--config {tmp_path}/pluvo-codegen.toml" in err
     assert f"{tmp_path}/queries/list_certificates.graphql: exists already" in err
     assert "2 problems found" in err
     assert tree(tmp_path) == before
@@ -72,7 +79,7 @@ def test_init_with_its_own_config_file_beside_an_existing_pyproject(
     assert run("check", "--config", str(config)) == 0
     hooks = (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8")
     workflow = (tmp_path / ".github/workflows/pluvo-codegen.yml").read_text(encoding="utf-8")
-    assert "args: [--config, pluvo-codegen.toml]" in hooks
+    assert 'args: ["--config", "pluvo-codegen.toml"]' in hooks
     assert "pluvo-codegen check --config pluvo-codegen.toml" in workflow
 
 
@@ -166,3 +173,105 @@ def test_init_refuses_a_file_as_its_folder(
     assert run("init", str(target)) == 2
     assert f"{target}: exists and is not a folder" in capsys.readouterr().err
     assert target.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_the_clash_advice_for_an_existing_pyproject_works_when_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my repo").mkdir()
+    (tmp_path / "my repo" / "pyproject.toml").write_text("[project]\n", encoding="utf-8")
+    assert run("init", "my repo") == 2
+    advice = re.search(r"--config (.*)$", capsys.readouterr().err, re.MULTILINE)
+    assert advice is not None
+    (config,) = shlex.split(advice.group(1))
+    assert config == "my repo/pluvo-codegen.toml"
+    assert run("init", "my repo", "--config", config) == 0
+    next_line = capsys.readouterr().out.splitlines()[-1]
+    assert next_line == "next: pluvo-codegen check --config 'my repo/pluvo-codegen.toml'"
+    assert main(shlex.split(next_line.removeprefix("next: pluvo-codegen "))) == 0
+
+
+def test_init_names_a_file_where_a_folder_goes_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "generated").write_text("mine\n", encoding="utf-8")
+    (tmp_path / "queries").write_text("mine too\n", encoding="utf-8")
+    before = tree(tmp_path)
+    assert run("init", str(tmp_path)) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path}/generated: exists and is not a folder" in err
+    assert f"{tmp_path}/queries: exists and is not a folder" in err
+    assert "appeared while init ran" not in err
+    assert tree(tmp_path) == before and sorted(p.name for p in tmp_path.iterdir()) == [
+        "generated",
+        "queries",
+    ]
+
+
+def test_init_undoes_what_it_created_when_a_write_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import codegen.downstream
+
+    (tmp_path / "README.md").write_text("mine\n", encoding="utf-8")
+    real = codegen.downstream._create
+    calls = []
+
+    def full_disk(path: Path, data: bytes, made: list[Path]) -> None:
+        calls.append(path)
+        if len(calls) == 12:  # past the scaffold, inside the package
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        real(path, data, made)
+
+    monkeypatch.setattr(codegen.downstream, "_create", full_disk)
+    assert run("init", str(tmp_path)) == 2
+    err = capsys.readouterr().err
+    assert "No space left on device (nothing was written)" in err
+    assert [p.name for p in tmp_path.iterdir()] == ["README.md"]
+    # Once the disk has room again, init runs: no clash with a half-written scaffold.
+    monkeypatch.setattr(codegen.downstream, "_create", real)
+    assert run("init", str(tmp_path)) == 0
+    assert run("check", "--config", str(tmp_path / "pyproject.toml")) == 0
+
+
+def test_a_config_name_with_spaces_commas_and_hashes_stays_one_argument_in_hooks_and_ci(
+    tmp_path: Path,
+) -> None:
+    name = "my conf, v2 #1.toml"
+    assert run("init", str(tmp_path), "--config", str(tmp_path / name)) == 0
+    hooks = (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    workflow = (tmp_path / ".github/workflows/pluvo-codegen.yml").read_text(encoding="utf-8")
+    # A JSON array is a YAML flow sequence, a JSON string a YAML double-quoted scalar.
+    args = re.findall(r"^        args: (.*)$", hooks, re.MULTILINE)
+    assert [json.loads(a) for a in args] == [["--config", name]] * 2
+    (run_check,) = re.findall(r"^      - run: (\".*pluvo-codegen check.*)$", workflow, re.MULTILINE)
+    assert shlex.split(json.loads(run_check)) == ["pluvo-codegen", "check", "--config", name]
+    assert run("check", "--config", str(tmp_path / name)) == 0
+
+
+@pytest.mark.parametrize("answer", ["deep", "stall", "dead"])
+def test_a_token_url_that_fails_is_named_and_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], answer: str
+) -> None:
+    """The token endpoint, not the GraphQL one, is named; garbage is no traceback."""
+    with contextlib.ExitStack() as stack:
+        if answer == "deep":
+            token_url = stack.enter_context(answering(b"[" * 100_000 + b"]" * 100_000))
+        else:
+            listener = stack.enter_context(socket.create_server(("127.0.0.1", 0)))
+            token_url = f"http://127.0.0.1:{listener.getsockname()[1]}/token/"
+            if answer == "dead":
+                listener.close()  # the port refuses connections from now on
+        graphql_url = stack.enter_context(answering(b"{}"))
+        credentials = ["--token-url", token_url, "--client-id", "a", "--client-secret", "b"]
+        argv = ["init", str(tmp_path / "repo"), "--url", graphql_url, *credentials]
+        assert run(*argv, "--timeout", "0.2") == 2
+    err = capsys.readouterr().err
+    expected = {
+        "deep": "no access_token in the answer",
+        "stall": "no answer within 0.2 s",
+        "dead": "cannot connect",
+    }[answer]
+    assert f"{token_url}: " in err and expected in err, err
+    assert "Traceback" not in err and not (tmp_path / "repo").exists()

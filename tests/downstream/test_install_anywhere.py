@@ -118,6 +118,28 @@ def test_public_api_imports_only_the_modules_a_config_includes(tmp_path: Path) -
     assert "'Client'" in completed.stdout and "'PaginationError'" in completed.stdout
 
 
+@pytest.mark.parametrize(
+    ("kept", "lacking"),
+    [((), "bulk"), (("bulk.py", "exceptions.py", "retry.py", "scalars.py"), "pagination")],
+)
+def test_a_package_that_could_not_be_imported_is_refused_and_nothing_is_written(
+    downstream: Path, capsys: pytest.CaptureFixture[str], kept: tuple[str, ...], lacking: str
+) -> None:
+    """A files_to_include that leaves out a module the plugins or base client import."""
+    config = downstream / "pyproject.toml"
+    runtime = ", ".join(f'"{runtime_path(n)}"' for n in kept)
+    config.write_text(
+        config.read_text(encoding="utf-8") + f"files_to_include = [{runtime}]\n",
+        encoding="utf-8",
+    )
+    assert run("generate", "--config", str(config)) == 2
+    err = capsys.readouterr().err
+    assert "generated/pluvo_client/client.py:" in err
+    assert f"imports .{lacking}, which the package lacks" in err
+    assert "Traceback" not in err
+    assert not (downstream / "generated").exists()
+
+
 def test_scaffold_copies_are_byte_identical_to_the_repository_inputs() -> None:
     scaffold = REPO / "codegen" / "scaffold"
     assert (scaffold / "pluvo.graphql").read_bytes() == (
