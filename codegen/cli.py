@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.errors import CodegenError, DocumentError
-from codegen.style import HelpFormatter, VersionAction, add_common_options
+from codegen.style import HelpFormatter, VersionAction, add_common_options, seconds
 from codegen.webhooks.cli import add_serve_options, add_webhooks_parser, serve_options
 
 __all__ = ["EXIT_DRIFT", "EXIT_INVALID", "EXIT_OK", "main"]
@@ -441,7 +441,7 @@ def add_evolution_parsers(commands: Any, config_options: argparse.ArgumentParser
         "--out", type=Path, metavar="PATH", help="write the SDL here, atomically (default: stdout)"
     )
     pull.add_argument(
-        "--timeout", type=float, default=30.0, metavar="SECONDS", help="for each HTTP request"
+        "--timeout", type=seconds, default=30.0, metavar="SECONDS", help="for each HTTP request"
     )
     pull.set_defaults(command=run_pull)
 
@@ -473,7 +473,7 @@ def add_evolution_parsers(commands: Any, config_options: argparse.ArgumentParser
     )
     diff.add_argument("--token", metavar="T", help="bearer token for a URL schema (default: none)")
     diff.add_argument(
-        "--timeout", type=float, default=30.0, metavar="SECONDS", help="for a URL schema"
+        "--timeout", type=seconds, default=30.0, metavar="SECONDS", help="for a URL schema"
     )
     diff.set_defaults(command=run_diff)
 

@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 from codegen.errors import CodegenError
+from codegen.style import seconds
 
 __all__ = ["add_serve_options", "add_webhooks_parser", "serve_options"]
 
@@ -28,16 +29,6 @@ exit codes:
   1  the receiver answered something else (printed)
   2  usage error, nothing listens, or the server refused (no --webhook-url, 401)
 """
-
-
-def _positive_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
-    return value
 
 
 def _user_id(text: str) -> uuid.UUID:
@@ -83,14 +74,14 @@ def add_serve_options(serve: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--webhook-timeout",
-        type=_positive_seconds,
+        type=seconds,
         default=30.0,
         metavar="SECONDS",
         help="each attempt's time limit (default: 30, as Pluvo)",
     )
     group.add_argument(
         "--webhook-retry-base",
-        type=_positive_seconds,
+        type=seconds,
         default=10.0,
         metavar="SECONDS",
         help="first retry delay, doubled per retry, capped at 360 times it (default: 10)",
@@ -153,7 +144,7 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
     _secret_option(check)
     check.add_argument(
         "--timeout",
-        type=_positive_seconds,
+        type=seconds,
         default=30.0,
         metavar="SECONDS",
         help="how long each delivery may take, as Pluvo's 30 s",
@@ -235,7 +226,7 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
     )
     trigger.add_argument(
         "--timeout",
-        type=_positive_seconds,
+        type=seconds,
         default=30.0,
         metavar="SECONDS",
         help="how long the receiver or server may take",

@@ -314,14 +314,21 @@ def test_check_and_diff_colour_only_when_asked_or_on_a_terminal(
     assert "\x1b[31;1mBREAKING\x1b[0m" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("command", ["init", "verify"])
+@pytest.mark.parametrize("command", ["init", "verify", "pull", "diff", "webhooks"])
 @pytest.mark.parametrize("timeout", ["0", "-1", "nan", "inf", "soon"])
 def test_a_timeout_that_is_not_a_positive_number_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, timeout: str
 ) -> None:
-    flag = "--url" if command == "init" else "--schema"
+    url = "http://127.0.0.1:9/"
+    argv = {
+        "init": ["init", str(tmp_path / "x"), "--url", url],
+        "verify": ["verify", str(tmp_path / "x"), "--schema", url],
+        "pull": ["pull", "--url", url],
+        "diff": ["diff", url, url],
+        "webhooks": ["webhooks", "check", "--url", url, "--secret", "s"],
+    }[command]
     with pytest.raises(SystemExit) as exit_:
-        run(command, str(tmp_path / "x"), flag, "http://127.0.0.1:9/", "--timeout", timeout)
+        run(*argv, "--timeout", timeout)
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert "argument --timeout:" in err and "Traceback" not in err
