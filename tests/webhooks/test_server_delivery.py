@@ -263,7 +263,7 @@ def test_the_outbox_survives_a_restart_and_a_410_then_stops_every_delivery_to_th
         (["--webhook-url", "ftp://x/", "--webhook-secret", "s"], "http:// or https://"),
         (
             ["--webhook-url", "http://x/", "--webhook-secret", "s", "--webhook-retry-base", "-1"],
-            "more than 0",
+            "must be a finite number above 0",
         ),
         (
             ["--webhook-url", "http://x/", "--webhook-secret", "s", "--webhook-timeout", "x"],
