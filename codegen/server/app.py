@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from codegen.server.auth import TokenIssuer
-from codegen.server.cost import QueryCostRule, parse_query
+from codegen.server.cost import cost_rule, parse_query
 from codegen.server.storage import Storage
 
 __all__ = ["ServerSettings", "build_app"]
@@ -130,7 +130,7 @@ def build_app(
             debug=False,
             logger=GRAPHQL_LOGGER,
             query_parser=parse_query,
-            validation_rules=[QueryCostRule],
+            validation_rules=[cost_rule(data.get("variables") if isinstance(data, dict) else None)],
         )
         return JSONResponse(result, status_code=200 if success else 400)
 

@@ -12,7 +12,13 @@ operation, with fragments expanded:
   may hold, which is the enclosing `first`/`last` (a literal; 50, the page limit,
   for a variable or when absent) for a connection's `edges`, and 50 for any other
   list. A full page of `ListCertificates` costs 256; `PortfolioItems` 601.
-  Introspection (`__schema`, `__type`) counts each field once: the schema is small.
+  Introspection (`__schema`, `__type`) counts each field once: the schema is small;
+- at most `MAX_UNFILTERED_LISTS` (1) list of everyone's portfolio items: a root
+  list field that takes no page size and whose arguments are all null (absent,
+  `null`, or a variable whose value is null or left out), such as `portfolioItems`
+  without a `userId`. It returns every row there is, which no fixed estimate
+  bounds: 70 of them cost 100 s and 150 MB with 5,000 items in the database.
+  Per-user lists (`portfolioItems(userId: $u)`) count as above.
 
 A refused request gets HTTP 400 with one GraphQL error saying which limit it
 passed, and nothing of it is executed.
@@ -20,6 +26,7 @@ passed, and nothing of it is executed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from graphql import (
@@ -32,23 +39,36 @@ from graphql import (
     GraphQLObjectType,
     InlineFragmentNode,
     IntValueNode,
+    NullValueNode,
     OperationDefinitionNode,
     SchemaMetaFieldDef,
     SelectionSetNode,
     TypeMetaFieldDef,
     ValidationContext,
     ValidationRule,
+    ValueNode,
+    VariableNode,
     get_named_type,
     get_nullable_type,
     is_list_type,
     parse,
 )
 
-__all__ = ["LIST_SIZE", "MAX_COST", "MAX_ROOT_FIELDS", "MAX_TOKENS", "QueryCostRule", "parse_query"]
+__all__ = [
+    "LIST_SIZE",
+    "MAX_COST",
+    "MAX_ROOT_FIELDS",
+    "MAX_TOKENS",
+    "MAX_UNFILTERED_LISTS",
+    "QueryCostRule",
+    "cost_rule",
+    "parse_query",
+]
 
 MAX_TOKENS = 10_000
 MAX_ROOT_FIELDS = 100
 MAX_COST = 50_000
+MAX_UNFILTERED_LISTS = 1
 LIST_SIZE = 50
 _PAGE_ARGUMENTS = ("first", "last")
 
@@ -58,24 +78,47 @@ def parse_query(context: Any, data: dict[str, Any]) -> DocumentNode:
     return parse(data["query"], max_tokens=MAX_TOKENS)
 
 
+def cost_rule(variables: Any) -> type[QueryCostRule]:
+    """`QueryCostRule` for a request whose `variables` are these (any JSON, as sent)."""
+    values = variables if isinstance(variables, Mapping) else {}
+    return type("RequestCostRule", (QueryCostRule,), {"variables": values})
+
+
 class QueryCostRule(ValidationRule):
-    """Refuses an operation with too many root fields or too high an estimated cost."""
+    """Refuses an operation with too many root fields or too high an estimated cost.
+
+    `variables` are the request's, to tell a list filtered by a variable from one
+    that is not (`cost_rule` makes the rule for a request); without them a
+    variable counts as null.
+    """
+
+    variables: Mapping[str, Any] = {}
 
     def __init__(self, context: ValidationContext) -> None:
         super().__init__(context)
-        self._roots: dict[str, int] = {}
+        self._roots: dict[str, tuple[int, int]] = {}
         self._costs: dict[tuple[str, int, bool], int] = {}
 
     def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
         root = self.context.schema.get_root_type(node.operation)
         if root is None:
             return  # another rule reports the missing root type
-        roots = self._count_roots(node.selection_set, set())
+        roots, unfiltered = self._count_roots(node.selection_set, root, set())
         if roots > MAX_ROOT_FIELDS:
             self.report_error(
                 GraphQLError(
                     f"The operation asks for {roots} root fields (aliases included); "
                     f"at most {MAX_ROOT_FIELDS} are allowed in one request.",
+                    node,
+                )
+            )
+            return
+        if unfiltered > MAX_UNFILTERED_LISTS:
+            self.report_error(
+                GraphQLError(
+                    f"The operation asks for {unfiltered} lists of everyone's portfolio items "
+                    "(portfolioItems without a userId); at most "
+                    f"{MAX_UNFILTERED_LISTS} is allowed in one request.",
                     node,
                 )
             )
@@ -90,14 +133,18 @@ class QueryCostRule(ValidationRule):
                 )
             )
 
-    def _count_roots(self, selection_set: SelectionSetNode, visiting: set[str]) -> int:
-        """Root fields, with inline fragments and fragment spreads expanded."""
-        count = 0
+    def _count_roots(
+        self, selection_set: SelectionSetNode, root: GraphQLObjectType, visiting: set[str]
+    ) -> tuple[int, int]:
+        """Root fields, and unfiltered lists among them, with fragments expanded."""
+        count = unfiltered = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 count += 1
-            elif isinstance(selection, InlineFragmentNode):
-                count += self._count_roots(selection.selection_set, visiting)
+                unfiltered += self._is_unfiltered_list(selection, root)
+                continue
+            if isinstance(selection, InlineFragmentNode):
+                inner = self._count_roots(selection.selection_set, root, visiting)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 if name not in self._roots:
@@ -105,10 +152,30 @@ class QueryCostRule(ValidationRule):
                     if fragment is None or name in visiting:
                         continue  # unknown or cyclic: other rules report it
                     visiting.add(name)
-                    self._roots[name] = self._count_roots(fragment.selection_set, visiting)
+                    self._roots[name] = self._count_roots(fragment.selection_set, root, visiting)
                     visiting.discard(name)
-                count += self._roots[name]
-        return count
+                inner = self._roots[name]
+            else:  # pragma: no cover - no other kind of selection exists
+                continue
+            count += inner[0]
+            unfiltered += inner[1]
+        return count, unfiltered
+
+    def _is_unfiltered_list(self, field: FieldNode, root: GraphQLObjectType) -> bool:
+        """True for a root list field with no page size whose arguments are all null."""
+        definition = root.fields.get(field.name.value)
+        if definition is None or not is_list_type(get_nullable_type(definition.type)):
+            return False
+        if any(argument in definition.args for argument in _PAGE_ARGUMENTS):
+            return False
+        return all(self._is_null(argument.value) for argument in field.arguments or ())
+
+    def _is_null(self, value: ValueNode) -> bool:
+        if isinstance(value, NullValueNode):
+            return True
+        if isinstance(value, VariableNode):
+            return self.variables.get(value.name.value) is None
+        return False
 
     def _cost(
         self,
