@@ -27,8 +27,10 @@ import httpx
 
 __all__ = [
     "NO_RETRY",
+    "TOKEN_REQUEST",
     "BoundedBody",
     "RetryPolicy",
+    "is_token_request",
     "parse_retry_after",
     "read_operation_type",
 ]
@@ -36,6 +38,17 @@ __all__ = [
 # The request was never sent: no connection could be made, or none came free in
 # the connection pool in time.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+# Marks the token request `ClientCredentials` (auth.py) makes, so that the base client
+# can tell its failures (the operation was not sent yet) from the operation's own. It
+# lives here, not in auth.py, so that a package generated without auth.py still imports.
+TOKEN_REQUEST = "pluvo.token_request"
+
+
+def is_token_request(request: httpx.Request) -> bool:
+    """True for a token request made by `ClientCredentials`."""
+    return bool(request.extensions.get(TOKEN_REQUEST))
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,6 @@ from pydantic import BaseModel as PydanticBaseModel
 from pydantic import ConfigDict, ValidationError, create_model
 from pydantic_core import PydanticSerializationError, to_json
 
-from .auth import is_token_request
 from .base_model import UNSET
 from .bulk import (
     BulkIssueError,
@@ -52,7 +51,7 @@ from .exceptions import (
     GraphQLClientInvalidResponseError,
     TokenError,
 )
-from .retry import BoundedBody, RetryPolicy, read_operation_type
+from .retry import BoundedBody, RetryPolicy, is_token_request, read_operation_type
 
 __all__ = ["AsyncBaseClient"]
 

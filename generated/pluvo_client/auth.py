@@ -30,21 +30,12 @@ if TYPE_CHECKING:  # imported where used: a sync program never loads asyncio
     import asyncio
 
 from .exceptions import TokenError
-from .retry import BoundedBody, parse_retry_after
+from .retry import TOKEN_REQUEST, BoundedBody, is_token_request, parse_retry_after
 
 __all__ = ["ClientCredentials", "is_token_request"]
 
 # A token response is a small JSON object; a larger answer is refused, not read for ever.
 MAX_TOKEN_RESPONSE_BYTES = 64 * 1024
-
-# Marks the token request, so that the base client can tell its failures (the
-# operation was not sent yet) from the operation's own.
-_TOKEN_REQUEST = "pluvo.token_request"
-
-
-def is_token_request(request: httpx.Request) -> bool:
-    """True for a token request made by `ClientCredentials`."""
-    return bool(request.extensions.get(_TOKEN_REQUEST))
 
 
 class _SendOnce(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -154,7 +145,7 @@ class ClientCredentials(httpx.Auth):
         }
         if self.scope:
             form["scope"] = self.scope
-        extensions: dict[str, Any] = {_TOKEN_REQUEST: True}
+        extensions: dict[str, Any] = {TOKEN_REQUEST: True}
         if "timeout" in request.extensions:
             extensions["timeout"] = request.extensions["timeout"]
         token_request = httpx.Request("POST", self.token_url, data=form, extensions=extensions)

@@ -37,7 +37,6 @@ from pydantic import BaseModel as PydanticBaseModel
 from pydantic import ConfigDict, ValidationError, create_model
 from pydantic_core import PydanticSerializationError, to_json
 
-from .auth import is_token_request
 from .base_model import UNSET
 from .bulk import (
     BulkIssueError,
@@ -53,7 +52,7 @@ from .exceptions import (
     GraphQLClientInvalidResponseError,
     TokenError,
 )
-from .retry import BoundedBody, RetryPolicy, read_operation_type
+from .retry import BoundedBody, RetryPolicy, is_token_request, read_operation_type
 
 __all__ = ["BaseClient"]
 
