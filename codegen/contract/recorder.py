@@ -13,8 +13,8 @@ report a dead endpoint as broken properties:
   timeout (`LIVENESS_TIMEOUT`); if that gets no answer either, the endpoint is
   unreachable (`TargetError`, exit 2), else the one request went unanswered and
   the property that sent it is violated;
-- an answer must arrive in full within the timeout: httpx's timeout bounds each
-  wait for bytes only, and an endpoint sending a byte now and then would
+- an answer's body must arrive in full within the timeout of its head: httpx's
+  timeout bounds each wait for bytes only, and an endpoint sending a byte now and then would
   otherwise hold the run for ever.
 """
 
@@ -170,11 +170,11 @@ class Recorder:
     def _post(
         self, client: httpx.Client, body: Mapping[str, Any], timeout: float | None = None
     ) -> httpx.Response:
-        """POST `body`; its answer must arrive in full within `timeout` (the recorder's)."""
+        """POST `body`; its answer's body must arrive within `timeout` (the recorder's)."""
         seconds = self.timeout if timeout is None else timeout
         request = client.build_request("POST", self.url, json=body, timeout=seconds)
-        deadline = time.monotonic() + seconds
         response = client.send(request, stream=True)
+        deadline = time.monotonic() + seconds
         response.stream = BoundedBody(response.stream, request, deadline)
         try:
             response.read()

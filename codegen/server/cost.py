@@ -18,7 +18,12 @@ operation, with fragments expanded:
   `null`, or a variable whose value is null or left out), such as `portfolioItems`
   without a `userId`. It returns every row there is, which no fixed estimate
   bounds: 70 of them cost 100 s and 150 MB with 5,000 items in the database.
-  Per-user lists (`portfolioItems(userId: $u)`) count as above.
+  Per-user lists (`portfolioItems(userId: $u)`) count as above, and
+- at most `MAX_LISTED` (10,000) items, beyond the largest of them, in the root
+  lists that take no page size, counted in the database before anything runs
+  (`list_size`): one user's items can grow without end too, and 100 aliases of
+  the same user's list would read them 100 times. The largest list is always
+  allowed: it is what one request for it costs anyway.
 
 A refused request gets HTTP 400 with one GraphQL error saying which limit it
 passed, and nothing of it is executed.
@@ -26,7 +31,8 @@ passed, and nothing of it is executed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -39,7 +45,6 @@ from graphql import (
     GraphQLObjectType,
     InlineFragmentNode,
     IntValueNode,
-    NullValueNode,
     OperationDefinitionNode,
     SchemaMetaFieldDef,
     SelectionSetNode,
@@ -52,11 +57,13 @@ from graphql import (
     get_nullable_type,
     is_list_type,
     parse,
+    value_from_ast_untyped,
 )
 
 __all__ = [
     "LIST_SIZE",
     "MAX_COST",
+    "MAX_LISTED",
     "MAX_ROOT_FIELDS",
     "MAX_TOKENS",
     "MAX_UNFILTERED_LISTS",
@@ -69,6 +76,7 @@ MAX_TOKENS = 10_000
 MAX_ROOT_FIELDS = 100
 MAX_COST = 50_000
 MAX_UNFILTERED_LISTS = 1
+MAX_LISTED = 10_000
 LIST_SIZE = 50
 _PAGE_ARGUMENTS = ("first", "last")
 
@@ -78,10 +86,39 @@ def parse_query(context: Any, data: dict[str, Any]) -> DocumentNode:
     return parse(data["query"], max_tokens=MAX_TOKENS)
 
 
-def cost_rule(variables: Any) -> type[QueryCostRule]:
-    """`QueryCostRule` for a request whose `variables` are these (any JSON, as sent)."""
+ListSize = Callable[[str, Mapping[str, Any]], int]
+
+
+def cost_rule(variables: Any, list_size: ListSize | None = None) -> type[QueryCostRule]:
+    """`QueryCostRule` for a request whose `variables` are these (any JSON, as sent).
+
+    `list_size(field, arguments)` is how many items a root list field that takes no
+    page size returns for those arguments (their values as sent); without it, none
+    are counted.
+    """
     values = variables if isinstance(variables, Mapping) else {}
-    return type("RequestCostRule", (QueryCostRule,), {"variables": values})
+    attributes: dict[str, Any] = {"variables": values}
+    if list_size is not None:
+        attributes["list_size"] = staticmethod(list_size)
+    return type("RequestCostRule", (QueryCostRule,), attributes)
+
+
+@dataclass(frozen=True)
+class _Roots:
+    """What the root selections of an operation add up to, fragments expanded."""
+
+    fields: int = 0
+    unfiltered: int = 0  # root lists without a page size whose arguments are all null
+    listed: int = 0  # the items of the root lists without a page size
+    largest: int = 0  # the largest of those lists
+
+    def __add__(self, other: _Roots) -> _Roots:
+        return _Roots(
+            self.fields + other.fields,
+            self.unfiltered + other.unfiltered,
+            self.listed + other.listed,
+            max(self.largest, other.largest),
+        )
 
 
 class QueryCostRule(ValidationRule):
@@ -94,16 +131,21 @@ class QueryCostRule(ValidationRule):
 
     variables: Mapping[str, Any] = {}
 
+    @staticmethod
+    def list_size(field: str, arguments: Mapping[str, Any]) -> int:
+        return 0
+
     def __init__(self, context: ValidationContext) -> None:
         super().__init__(context)
-        self._roots: dict[str, tuple[int, int]] = {}
+        self._roots: dict[str, _Roots] = {}
         self._costs: dict[tuple[str, int, bool], int] = {}
 
     def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
         root = self.context.schema.get_root_type(node.operation)
         if root is None:
             return  # another rule reports the missing root type
-        roots, unfiltered = self._count_roots(node.selection_set, root, set())
+        counted = self._count_roots(node.selection_set, root, set())
+        roots, unfiltered = counted.fields, counted.unfiltered
         if roots > MAX_ROOT_FIELDS:
             self.report_error(
                 GraphQLError(
@@ -123,6 +165,16 @@ class QueryCostRule(ValidationRule):
                 )
             )
             return
+        if counted.listed - counted.largest > MAX_LISTED:
+            self.report_error(
+                GraphQLError(
+                    f"The operation lists {counted.listed} items in lists without a page "
+                    f"size; beyond the largest list ({counted.largest}), at most {MAX_LISTED} "
+                    "are allowed in one request.",
+                    node,
+                )
+            )
+            return
         cost = self._cost(node.selection_set, root, LIST_SIZE, False, set())
         if cost > MAX_COST:
             self.report_error(
@@ -135,13 +187,12 @@ class QueryCostRule(ValidationRule):
 
     def _count_roots(
         self, selection_set: SelectionSetNode, root: GraphQLObjectType, visiting: set[str]
-    ) -> tuple[int, int]:
-        """Root fields, and unfiltered lists among them, with fragments expanded."""
-        count = unfiltered = 0
+    ) -> _Roots:
+        """Root fields, and the lists among them, with fragments expanded."""
+        total = _Roots()
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                count += 1
-                unfiltered += self._is_unfiltered_list(selection, root)
+                total += self._root_field(selection, root)
                 continue
             if isinstance(selection, InlineFragmentNode):
                 inner = self._count_roots(selection.selection_set, root, visiting)
@@ -157,25 +208,28 @@ class QueryCostRule(ValidationRule):
                 inner = self._roots[name]
             else:  # pragma: no cover - no other kind of selection exists
                 continue
-            count += inner[0]
-            unfiltered += inner[1]
-        return count, unfiltered
+            total += inner
+            if total.fields > MAX_ROOT_FIELDS:
+                break  # refused anyway: count no more lists
+        return total
 
-    def _is_unfiltered_list(self, field: FieldNode, root: GraphQLObjectType) -> bool:
-        """True for a root list field with no page size whose arguments are all null."""
+    def _root_field(self, field: FieldNode, root: GraphQLObjectType) -> _Roots:
+        """One root field; a list without a page size also counts its items."""
         definition = root.fields.get(field.name.value)
         if definition is None or not is_list_type(get_nullable_type(definition.type)):
-            return False
+            return _Roots(fields=1)
         if any(argument in definition.args for argument in _PAGE_ARGUMENTS):
-            return False
-        return all(self._is_null(argument.value) for argument in field.arguments or ())
+            return _Roots(fields=1)
+        arguments = {a.name.value: self._value(a.value) for a in field.arguments or ()}
+        unfiltered = all(value is None for value in arguments.values())
+        size = self.list_size(field.name.value, arguments)
+        return _Roots(1, int(unfiltered), size, size)
 
-    def _is_null(self, value: ValueNode) -> bool:
-        if isinstance(value, NullValueNode):
-            return True
+    def _value(self, value: ValueNode) -> Any:
+        """An argument's value as sent: a variable's from the request, else the literal's."""
         if isinstance(value, VariableNode):
-            return self.variables.get(value.name.value) is None
-        return False
+            return self.variables.get(value.name.value)
+        return value_from_ast_untyped(value, dict(self.variables))
 
     def _cost(
         self,

@@ -78,8 +78,9 @@ class BaseClient:
     - `http_client`: an `httpx.Client` of your own (yours to close; one made
       here is closed on leaving `with`);
     - `retry`: a `RetryPolicy`; `RetryPolicy(max_attempts=1)` switches retries off;
-    - `timeout`: seconds (30 unless given). Each attempt's answer must arrive in full
-      within it, however slowly the server sends it. Given with an `http_client` of
+    - `timeout`: seconds (30 unless given), httpx's timeout for each step; besides,
+      an answer's body must arrive in full within it, however slowly the server
+      sends it. Given with an `http_client` of
       your own, it is also that client's timeout for these requests; not given,
       that client's read timeout bounds each answer (none if it has none).
     """
@@ -228,7 +229,6 @@ class BaseClient:
         within = self._answer_within
         if "timeout" in kwargs:  # a call's own timeout wins
             within = _seconds(kwargs["timeout"], within)
-        deadline = None if within is None else time.monotonic() + within
         if headers is None and not kwargs:
             request = self.http_client.build_request(
                 "POST", url, content=content, timeout=self._timeout
@@ -237,7 +237,7 @@ class BaseClient:
                 request.headers.update(extra)
             if "content-type" not in request.headers:
                 request.headers["Content-Type"] = "application/json"
-            return self._send(request, deadline, {})
+            return self._send(request, within, {})
         if extra is not None:
             merged = httpx.Headers(extra)
             if headers is not None:
@@ -256,13 +256,15 @@ class BaseClient:
         request = self.http_client.build_request(
             "POST", url, content=content, headers=headers, **built
         )
-        return self._send(request, deadline, options)
+        return self._send(request, within, options)
 
     def _send(
-        self, request: httpx.Request, deadline: float | None, options: dict[str, Any]
+        self, request: httpx.Request, within: float | None, options: dict[str, Any]
     ) -> httpx.Response:
-        """Send `request` and read its answer, which must arrive in full by `deadline`."""
+        """Send `request`; its answer's body must arrive in full `within` seconds of its
+        head (which httpx's own timeouts bound, like the token request before it)."""
         response = self.http_client.send(request, stream=True, **options)
+        deadline = None if within is None else time.monotonic() + within
         response.stream = BoundedBody(response.stream, request, deadline)
         try:
             response.read()

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
-from codegen.server.cost import MAX_UNFILTERED_LISTS
+from codegen.server.cost import MAX_LISTED, MAX_UNFILTERED_LISTS
 
-from .reference import Server, graphql
+from .reference import HTTP_TIMEOUT, Server, graphql
 
 ITEM = "id title user { id name }"
 USER = "00000000-0000-0000-0000-0000000000aa"
@@ -78,3 +79,39 @@ def test_per_user_lists_and_a_single_unfiltered_one_are_allowed(
     response = graphql(shared_server, document, variables)
     assert response.status_code == 200, response.text
     assert "errors" not in response.json()
+
+
+# --- one user's list, asked for again and again -------------------------------------------------
+
+
+def test_the_same_users_items_listed_beyond_the_limit_are_refused_before_executing(
+    fresh_server: Server,
+) -> None:
+    """With `k` items, `n` aliases of one user's list read (n - 1) * k items beyond the largest
+    list; over `MAX_LISTED` they are refused, and at or under it they are served."""
+    user = str(fresh_server.user_ids[0])
+    mutation = (
+        "mutation M($t: UUID!, $u: [UUID!]!) "
+        "{ generateCertificate(id: $t, userIds: $u) { bulkGenerate { succeededIds } } }"
+    )
+    items = 120
+    templates = fresh_server.certificate_ids
+    with httpx.Client(headers=fresh_server.auth, timeout=HTTP_TIMEOUT) as http:
+        for number in range(items):
+            variables = {"t": str(templates[number % len(templates)]), "u": [user]}
+            answer = http.post(fresh_server.url, json={"query": mutation, "variables": variables})
+            bulk = answer.json()["data"]["generateCertificate"]["bulkGenerate"]
+            assert bulk["succeededIds"] == [user]
+    within = MAX_LISTED // items + 1  # (within - 1) * items <= MAX_LISTED
+    over = within + 1
+    assert (within - 1) * items <= MAX_LISTED < (over - 1) * items
+    refused = graphql(fresh_server, _per_user(over), {f"u{i}": user for i in range(over)})
+    assert refused.status_code == 400, refused.text
+    (error,) = refused.json()["errors"]
+    assert error["message"] == (
+        f"The operation lists {over * items} items in lists without a page size; beyond the "
+        f"largest list ({items}), at most {MAX_LISTED} are allowed in one request."
+    )
+    served = graphql(fresh_server, _per_user(within), {f"u{i}": user for i in range(within)})
+    assert served.status_code == 200, served.text
+    assert [len(served.json()["data"][f"u{i}"]) for i in range(within)] == [items] * within
