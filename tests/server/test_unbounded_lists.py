@@ -5,14 +5,17 @@ the real server."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 import pytest
+from graphql import parse, specified_rules, validate
 
-from codegen.server.cost import MAX_LISTED, MAX_UNFILTERED_LISTS
+from codegen.server.cost import MAX_LISTED, MAX_UNFILTERED_LISTS, cost_rule
+from codegen.server.resolvers import build_schema
 
-from .reference import HTTP_TIMEOUT, Server, graphql
+from .reference import HTTP_TIMEOUT, REPO, Server, graphql
 
 ITEM = "id title user { id name }"
 USER = "00000000-0000-0000-0000-0000000000aa"
@@ -84,6 +87,33 @@ def test_per_user_lists_and_a_single_unfiltered_one_are_allowed(
 # --- one user's list, asked for again and again -------------------------------------------------
 
 
+def test_lists_are_sized_by_list_size_and_refused_beyond_the_largest_plus_the_limit() -> None:
+    """The rule alone, with the sizes given (no database): `n` aliases of a list of `k` items
+    read (n - 1) * k items beyond the largest list."""
+    schema = build_schema(REPO / "schema" / "pluvo.graphql")
+    sizes: list[tuple[str, dict[str, Any]]] = []
+
+    def list_size(field: str, arguments: Mapping[str, Any]) -> int:
+        sizes.append((field, dict(arguments)))
+        return 120 if arguments.get("userId") == USER else 3
+
+    def errors(count: int, variables: dict[str, Any]) -> list[str]:
+        rule = cost_rule(variables, list_size)
+        found = validate(schema, parse(_per_user(count)), [*specified_rules, rule])
+        return [error.message for error in found]
+
+    same = {f"u{i}": USER for i in range(85)}
+    assert errors(85, same) == [
+        "The operation lists 10200 items in lists without a page size; beyond the largest "
+        f"list (120), at most {MAX_LISTED} are allowed in one request."
+    ]
+    assert sizes[0] == ("portfolioItems", {"userId": USER})
+    assert errors(84, {f"u{i}": USER for i in range(84)}) == []  # 83 * 120 = 9960
+    others = {f"u{i}": "00000000-0000-0000-0000-0000000000bb" for i in range(85)}
+    assert errors(85, others) == []  # 85 * 3 items
+
+
+@pytest.mark.slow
 def test_the_same_users_items_listed_beyond_the_limit_are_refused_before_executing(
     fresh_server: Server,
 ) -> None:
