@@ -12,11 +12,15 @@ report a dead endpoint as broken properties:
 - a request that gets no answer is followed by one `{ __typename }` with a short
   timeout (`LIVENESS_TIMEOUT`); if that gets no answer either, the endpoint is
   unreachable (`TargetError`, exit 2), else the one request went unanswered and
-  the property that sent it is violated.
+  the property that sent it is violated;
+- an answer's body must arrive in full within the timeout of its head: httpx's
+  timeout bounds each wait for bytes only, and an endpoint sending a byte now and then would
+  otherwise hold the run for ever.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +31,7 @@ from graphql import GraphQLError, OperationType, get_operation_ast, parse
 
 from codegen.contract.violation import Violation
 from codegen.errors import TargetError, UnauthorisedError
+from codegen.runtime.retry import BoundedBody
 
 __all__ = ["LIVENESS_TIMEOUT", "Exchange", "OutcomeUnknownError", "Recorder"]
 
@@ -132,11 +137,11 @@ class Recorder:
         mutation = is_mutation(request["query"])
         try:
             try:
-                return (self._fresh if mutation else self._client).post(self.url, json=request)
+                return self._post(self._fresh if mutation else self._client, request)
             except _DROPPED:
                 if mutation:
                     raise
-                return self._client.post(self.url, json=request)
+                return self._post(self._client, request)
         except httpx.ConnectError as exc:
             raise TargetError(f"{self.url}: unreachable ({exc})") from exc
         except httpx.TransportError as exc:
@@ -155,14 +160,27 @@ class Recorder:
     def _check_alive(self, problem: str) -> None:
         """Raise `TargetError` if a `{ __typename }` gets no answer either."""
         try:
-            self._client.post(
-                self.url, json=_LIVENESS, timeout=min(self.timeout, LIVENESS_TIMEOUT)
-            ).read()
+            self._post(self._client, _LIVENESS, min(self.timeout, LIVENESS_TIMEOUT))
         except httpx.TransportError as exc:
             raise TargetError(
                 f"{self.url}: unreachable: a request got no answer ({problem}), "
                 f"and neither did {{ __typename }} ({_describe(exc, LIVENESS_TIMEOUT)})"
             ) from None
+
+    def _post(
+        self, client: httpx.Client, body: Mapping[str, Any], timeout: float | None = None
+    ) -> httpx.Response:
+        """POST `body`; its answer's body must arrive within `timeout` (the recorder's)."""
+        seconds = self.timeout if timeout is None else timeout
+        request = client.build_request("POST", self.url, json=body, timeout=seconds)
+        response = client.send(request, stream=True)
+        deadline = time.monotonic() + seconds
+        response.stream = BoundedBody(response.stream, request, deadline)
+        try:
+            response.read()
+        finally:
+            response.close()
+        return response
 
     def clear(self) -> None:
         """Forget the exchanges recorded so far."""

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import random
 import re
+import time
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -26,25 +28,27 @@ import httpx
 __all__ = [
     "NO_RETRY",
     "TOKEN_REQUEST",
+    "BoundedBody",
     "RetryPolicy",
     "is_token_request",
     "parse_retry_after",
     "read_operation_type",
 ]
 
-# The request extension that marks `ClientCredentials`' token requests. It lives here,
-# not in `auth`, because the base client needs it and a package may leave `auth` out.
+# The request was never sent: no connection could be made, or none came free in
+# the connection pool in time.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+# Marks the token request `ClientCredentials` (auth.py) makes, so that the base client
+# can tell its failures (the operation was not sent yet) from the operation's own. It
+# lives here, not in auth.py, so that a package generated without auth.py still imports.
 TOKEN_REQUEST = "pluvo.token_request"
 
 
 def is_token_request(request: httpx.Request) -> bool:
     """True for a token request made by `ClientCredentials`."""
     return bool(request.extensions.get(TOKEN_REQUEST))
-
-
-# The request was never sent: no connection could be made, or none came free in
-# the connection pool in time.
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 @dataclass(frozen=True)
@@ -173,3 +177,55 @@ def read_operation_type(document: str, operation_name: str | None) -> str | None
     else:
         chosen = [t for t, _ in operations] if len(operations) == 1 else []
     return chosen[0] if len(chosen) == 1 else None
+
+
+class BoundedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that must arrive by `deadline` (`time.monotonic()`) and hold at
+    most `max_bytes`; otherwise reading it raises `httpx.ReadTimeout` / `httpx.ReadError`.
+
+    httpx's timeouts bound each wait for bytes, not the whole answer: a server that
+    sends a byte now and then, or an endless body, would be read for ever.
+    """
+
+    def __init__(
+        self,
+        stream: httpx.SyncByteStream | httpx.AsyncByteStream,
+        request: httpx.Request,
+        deadline: float | None,
+        max_bytes: int | None = None,
+    ) -> None:
+        self._stream = stream
+        self._request = request
+        self._deadline = deadline
+        self._max_bytes = max_bytes
+        self._size = 0
+
+    def _check(self, chunk: bytes) -> bytes:
+        self._size += len(chunk)
+        if self._max_bytes is not None and self._size > self._max_bytes:
+            raise httpx.ReadError(
+                f"the answer is larger than {self._max_bytes} bytes", request=self._request
+            )
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise httpx.ReadTimeout(
+                "the answer did not arrive in full within the timeout", request=self._request
+            )
+        return chunk
+
+    def __iter__(self) -> Iterator[bytes]:
+        assert isinstance(self._stream, httpx.SyncByteStream)
+        for chunk in self._stream:
+            yield self._check(chunk)
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        assert isinstance(self._stream, httpx.AsyncByteStream)
+        async for chunk in self._stream:
+            yield self._check(chunk)
+
+    def close(self) -> None:
+        if isinstance(self._stream, httpx.SyncByteStream):
+            self._stream.close()
+
+    async def aclose(self) -> None:
+        if isinstance(self._stream, httpx.AsyncByteStream):
+            await self._stream.aclose()

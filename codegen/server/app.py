@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
@@ -24,7 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from codegen.server.auth import TokenIssuer
-from codegen.server.cost import QueryCostRule, parse_query
+from codegen.server.cost import cost_rule, parse_query
 from codegen.server.storage import Storage
 
 __all__ = ["ServerSettings", "build_app"]
@@ -98,6 +100,17 @@ def build_app(
 ) -> Starlette:
     """Wire the two endpoints to the schema, the storage and the token issuer."""
 
+    def list_size(field: str, arguments: Mapping[str, Any]) -> int:
+        """How many items `portfolioItems` returns for those arguments (for the cost limit)."""
+        if field != "portfolioItems":
+            return 0
+        user = arguments.get("userId")
+        try:
+            user_id = None if user is None else uuid.UUID(user)
+        except (TypeError, ValueError, AttributeError):
+            return 0  # not a UUID: the request fails before listing anything
+        return storage.count_portfolio_items(user_id)
+
     async def graphql_endpoint(request: Request) -> Response:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not issuer.accepts(token.strip()):
@@ -130,7 +143,9 @@ def build_app(
             debug=False,
             logger=GRAPHQL_LOGGER,
             query_parser=parse_query,
-            validation_rules=[QueryCostRule],
+            validation_rules=[
+                cost_rule(data.get("variables") if isinstance(data, dict) else None, list_size)
+            ],
         )
         return JSONResponse(result, status_code=200 if success else 400)
 

@@ -209,6 +209,16 @@ class Storage:
             known.update(uuid.UUID(r["id"]) for r in rows)
         return known
 
+    def count_portfolio_items(self, user_id: uuid.UUID | None) -> int:
+        """How many items `portfolio_items(user_id)` returns."""
+        if user_id is None:
+            row = self.db.execute("SELECT COUNT(*) FROM portfolio_item").fetchone()
+        else:
+            row = self.db.execute(
+                "SELECT COUNT(*) FROM portfolio_item WHERE user_id = ?", [str(user_id)]
+            ).fetchone()
+        return int(row[0])
+
     def portfolio_items(self, user_id: uuid.UUID | None) -> list[dict[str, Any]]:
         """Portfolio items with their user, oldest first; all of them without `user_id`."""
         sql = (

@@ -12,7 +12,8 @@ flow's own requests get none from httpx), and its body can be sent once only:
 an HTTP client that follows redirects cannot re-post the client secret to the
 URL a redirect names, which may be another origin. A token that is not a
 non-empty string of visible ASCII characters (a null, a number, a CR/LF that
-would split the header) raises `TokenError` without showing the token.
+would split the header) raises `TokenError` without showing the token. The token
+response must arrive in full within the read timeout and hold at most 64 KiB.
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ if TYPE_CHECKING:  # imported where used: a sync program never loads asyncio
     import asyncio
 
 from .exceptions import TokenError
-from .retry import TOKEN_REQUEST, parse_retry_after
+from .retry import TOKEN_REQUEST, BoundedBody, is_token_request, parse_retry_after
 
-__all__ = ["ClientCredentials"]
+__all__ = ["ClientCredentials", "is_token_request"]
+
+# A token response is a small JSON object; a larger answer is refused, not read for ever.
+MAX_TOKEN_RESPONSE_BYTES = 64 * 1024
 
 
 class _SendOnce(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -76,6 +80,14 @@ def _read_lifetime(body: dict[str, Any]) -> float | None:
     if not 0 <= lifetime < float("inf"):
         return None
     return float(lifetime)
+
+
+def _bound(reply: httpx.Response) -> httpx.Response:
+    """`reply`, whose body must arrive within the request's read timeout and be small."""
+    timeout = reply.request.extensions.get("timeout", {}).get("read")
+    deadline = None if timeout is None else time.monotonic() + timeout
+    reply.stream = BoundedBody(reply.stream, reply.request, deadline, MAX_TOKEN_RESPONSE_BYTES)
+    return reply
 
 
 class ClientCredentials(httpx.Auth):
@@ -176,7 +188,7 @@ class ClientCredentials(httpx.Auth):
             token = self._fresh_token()
             if token is None:
                 reply = yield self._token_request(request)
-                reply.read()
+                _bound(reply).read()
                 token = self._store(reply)
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
@@ -185,7 +197,7 @@ class ClientCredentials(httpx.Auth):
         with self._thread_lock:
             if self._token == token:  # nobody renewed it meanwhile
                 reply = yield self._token_request(request)
-                reply.read()
+                _bound(reply).read()
                 self._store(reply)
             token = self._token or token
         request.headers["Authorization"] = f"Bearer {token}"
@@ -199,7 +211,7 @@ class ClientCredentials(httpx.Auth):
             token = self._fresh_token()
             if token is None:
                 reply = yield self._token_request(request)
-                await reply.aread()
+                await _bound(reply).aread()
                 token = self._store(reply)
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
@@ -208,7 +220,7 @@ class ClientCredentials(httpx.Auth):
         async with lock:
             if self._token == token:
                 reply = yield self._token_request(request)
-                await reply.aread()
+                await _bound(reply).aread()
                 self._store(reply)
             token = self._token or token
         request.headers["Authorization"] = f"Bearer {token}"

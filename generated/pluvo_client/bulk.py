@@ -5,7 +5,8 @@
 A batch whose outcome is unknown (a timeout, a lost connection, a 5xx after the
 request went out, a reply that is not a GraphQL response or whose result does not
 read, such as a proxy's HTML page) is never re-sent, because a re-sent batch
-issues certificates twice; its ids are reported in `unknown_ids` instead.
+issues certificates twice; its ids are reported in `unknown_ids` instead. So are
+the ids of a batch that its answer does not account for (`settle_batch`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ __all__ = [
     "UnknownOutcome",
     "make_batches",
     "outcome_is_unknown",
+    "settle_batch",
 ]
 
 
@@ -86,6 +88,22 @@ def make_batches(ids: Iterable[UUID | str], batch_size: int) -> list[list[UUID]]
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     distinct = list(dict.fromkeys(UUID(i) if isinstance(i, str) else i for i in ids))
     return [distinct[i : i + batch_size] for i in range(0, len(distinct), batch_size)]
+
+
+def settle_batch(
+    batch: list[UUID], succeeded: Iterable[UUID], failed: Iterable[UUID]
+) -> tuple[list[UUID], list[UUID], list[UUID]]:
+    """The batch's ids as (succeeded, failed, unknown), each id in exactly one list.
+
+    Only what the server said about the batch's own ids counts: an id it did not
+    mention, or reported both succeeded and failed, is unknown; an id it reported
+    that was not in the batch is ignored, and so is a repeated one.
+    """
+    said_ok, said_failed = set(succeeded), set(failed)
+    ok = [i for i in batch if i in said_ok and i not in said_failed]
+    bad = [i for i in batch if i in said_failed and i not in said_ok]
+    unknown = [i for i in batch if (i in said_ok) == (i in said_failed)]
+    return ok, bad, unknown
 
 
 def outcome_is_unknown(error: Exception) -> bool:

@@ -24,6 +24,7 @@ errors they always did.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from functools import lru_cache
 from types import TracebackType
@@ -36,14 +37,21 @@ from pydantic import ConfigDict, ValidationError, create_model
 from pydantic_core import PydanticSerializationError, to_json
 
 from .base_model import UNSET
-from .bulk import BulkIssueError, BulkProgress, IssueResult, make_batches, outcome_is_unknown
+from .bulk import (
+    BulkIssueError,
+    BulkProgress,
+    IssueResult,
+    make_batches,
+    outcome_is_unknown,
+    settle_batch,
+)
 from .exceptions import (
     GraphQLClientGraphQLMultiError,
     GraphQLClientHttpError,
     GraphQLClientInvalidResponseError,
     TokenError,
 )
-from .retry import RetryPolicy, is_token_request, read_operation_type
+from .retry import BoundedBody, RetryPolicy, is_token_request, read_operation_type
 
 __all__ = ["AsyncBaseClient"]
 
@@ -67,7 +75,11 @@ class AsyncBaseClient:
     - `http_client`: an `httpx.AsyncClient` of your own (yours to close; one made
       here is closed on leaving `async with`);
     - `retry`: a `RetryPolicy`; `RetryPolicy(max_attempts=1)` switches retries off;
-    - `timeout`: seconds, for a client made here.
+    - `timeout`: seconds (30 unless given), httpx's timeout for each step; besides,
+      an answer's body must arrive in full within it, however slowly the server
+      sends it. Given with an `http_client` of
+      your own, it is also that client's timeout for these requests; not given,
+      that client's read timeout bounds each answer (none if it has none).
     """
 
     def __init__(
@@ -78,7 +90,7 @@ class AsyncBaseClient:
         *,
         auth: httpx.Auth | None = None,
         retry: RetryPolicy | None = None,
-        timeout: float = 30.0,
+        timeout: float | None = None,
     ) -> None:
         self.url = url
         self._parsed_url: tuple[str, httpx.URL] | None = None
@@ -91,9 +103,18 @@ class AsyncBaseClient:
         if http_client is None:
             defaults = httpx.Headers(_JSON_HEADERS)
             defaults.update(headers)
+            if timeout is None:
+                timeout = 30.0
             http_client = httpx.AsyncClient(headers=defaults, auth=auth, timeout=timeout)
         elif headers:
             self._extra_headers = httpx.Headers(headers)
+        # Per request, for a client of the caller's that `timeout` was given with.
+        self._timeout: Any = (
+            httpx.USE_CLIENT_DEFAULT
+            if timeout is None or self._owns_http_client
+            else httpx.Timeout(timeout)
+        )
+        self._answer_within = http_client.timeout.read if timeout is None else timeout
         self.http_client = http_client
         if not self._owns_http_client and auth is not None:
             self.http_client.auth = auth
@@ -200,13 +221,18 @@ class AsyncBaseClient:
         headers argument into every request.
         """
         extra = self._extra_headers
+        within = self._answer_within
+        if "timeout" in kwargs:  # a call's own timeout wins
+            within = _seconds(kwargs["timeout"], within)
         if headers is None and not kwargs:
-            request = self.http_client.build_request("POST", url, content=content)
+            request = self.http_client.build_request(
+                "POST", url, content=content, timeout=self._timeout
+            )
             if extra is not None:
                 request.headers.update(extra)
             if "content-type" not in request.headers:
                 request.headers["Content-Type"] = "application/json"
-            return await self.http_client.send(request)
+            return await self._send(request, within, {})
         if extra is not None:
             merged = httpx.Headers(extra)
             if headers is not None:
@@ -217,7 +243,30 @@ class AsyncBaseClient:
         ):
             headers = httpx.Headers(headers)
             headers["Content-Type"] = "application/json"
-        return await self.http_client.post(url=url, content=content, headers=headers, **kwargs)
+        options: dict[str, Any] = {
+            k: kwargs[k] for k in ("auth", "follow_redirects") if k in kwargs
+        }
+        built = {k: v for k, v in kwargs.items() if k not in options}
+        built.setdefault("timeout", self._timeout)
+        request = self.http_client.build_request(
+            "POST", url, content=content, headers=headers, **built
+        )
+        return await self._send(request, within, options)
+
+    async def _send(
+        self, request: httpx.Request, within: float | None, options: dict[str, Any]
+    ) -> httpx.Response:
+        """Send `request`; its answer's body must arrive in full `within` seconds of its
+        head (which httpx's own timeouts bound, like the token request before it)."""
+        response = await self.http_client.send(request, stream=True, **options)
+        deadline = None if within is None else time.monotonic() + within
+        response.stream = BoundedBody(response.stream, request, deadline)
+        try:
+            await response.aread()
+        except BaseException:
+            await response.aclose()
+            raise
+        return response
 
     def _parse(self, response: httpx.Response, model: type[ModelT]) -> ModelT:
         """The operation's result: `data` validated as `model` straight from the body's bytes.
@@ -280,8 +329,10 @@ class AsyncBaseClient:
                     raise
                 result.unknown_ids.extend(batch)
             else:
-                result.succeeded_ids.extend(succeeded)
-                result.failed_ids.extend(failed)
+                ok, bad, unknown = settle_batch(batch, succeeded, failed)
+                result.succeeded_ids.extend(ok)
+                result.failed_ids.extend(bad)
+                result.unknown_ids.extend(unknown)
             done += len(batch)
             if on_progress is not None:
                 on_progress(
@@ -333,6 +384,15 @@ def _encode_operation(
     if operation_type is None:
         operation_type = read_operation_type(query, operation_name)
     return head, operation_type not in ("query", "subscription")
+
+
+def _seconds(timeout: Any, default: float | None) -> float | None:
+    """The read timeout of a call's own `timeout=` (a number, an `httpx.Timeout` or None)."""
+    if timeout is None or isinstance(timeout, int | float):
+        return timeout
+    if isinstance(timeout, httpx.Timeout):
+        return timeout.read
+    return default
 
 
 def _failed_token_request(error: httpx.TransportError) -> bool:
