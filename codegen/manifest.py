@@ -118,6 +118,8 @@ def read_manifest(package: Path, shown: str | None = None) -> Manifest:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _not_ours(package, shown, f"{MANIFEST_NAME} is not JSON: {exc}") from exc
+    except (ValueError, RecursionError):  # a number of over 4300 digits; nested too deeply
+        raise _not_ours(package, shown, f"{MANIFEST_NAME} is not a manifest") from None
     if not isinstance(data, dict) or data.get("generator") != GENERATOR:
         raise _not_ours(package, shown, f"{MANIFEST_NAME} was not written by {GENERATOR}")
     if data.get("format") != FORMAT:

@@ -118,6 +118,11 @@ def _read_answer(url: str, response: httpx.Response, *, has_token: bool) -> dict
         body = None
     except RecursionError:
         raise SchemaSourceError(f"{url}: the answer's JSON is nested too deeply") from None
+    except ValueError:  # an integer longer than sys.get_int_max_str_digits()
+        raise SchemaSourceError(
+            f"{url}: the answer's JSON holds a number longer than Python reads "
+            "(more than 4300 digits)"
+        ) from None
     errors = body.get("errors") if isinstance(body, dict) else None
     if (
         not isinstance(body, dict)

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 __all__ = ["LoadedSchema", "load_schema", "schema_from_text"]
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r]")
+# json.loads raises a plain ValueError (not a JSONDecodeError) for an integer with
+# more digits than sys.get_int_max_str_digits() (4300 by default).
+_TOO_LONG_NUMBER = "a number longer than Python reads (more than 4300 digits)"
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,8 @@ def schema_from_text(raw: bytes, name: str) -> LoadedSchema:
             raise DocumentError([Diagnostic(name, exc.lineno, exc.colno, message)]) from exc
         except RecursionError:
             raise SchemaSourceError(f"{name}: the JSON is nested too deeply") from None
+        except ValueError:  # an integer longer than sys.get_int_max_str_digits()
+            raise SchemaSourceError(f"{name}: the JSON holds {_TOO_LONG_NUMBER}") from None
         if not isinstance(data, dict):
             raise SchemaSourceError(f"{name}: not an introspection result (not a JSON object)")
         return _from_introspection(data, name)

@@ -96,6 +96,10 @@ def test_verify_names_each_edited_added_and_missing_file(
         ("garbage", "pluvo-codegen.json is not JSON"),
         ("foreign", "was not written by pluvo-codegen"),
         ("incomplete", "pluvo-codegen.json is incomplete"),
+        # json.loads raises a plain ValueError for an integer of over 4300 digits,
+        # and RecursionError for JSON nested this deep.
+        ("huge_number", "pluvo-codegen.json is not a manifest"),
+        ("deep", "pluvo-codegen.json is not a manifest"),
     ],
 )
 def test_a_folder_that_is_not_a_generated_package_exits_2(
@@ -108,6 +112,8 @@ def test_a_folder_that_is_not_a_generated_package_exits_2(
         "garbage": "{not json",
         "foreign": '{"generator": "someone-else"}',
         "incomplete": '{"generator": "pluvo-codegen", "format": 1}',
+        "huge_number": '{"generator": "pluvo-codegen", "format": ' + "9" * 5000 + "}",
+        "deep": "[" * 100_000 + "]" * 100_000,
     }.get(setup)
     if content is not None:
         (folder / MANIFEST_NAME).write_text(content, encoding="utf-8")

@@ -95,6 +95,11 @@ INTROSPECTION_CASES: dict[str, tuple[bytes, str]] = {
         b'{"data": ' + b"[" * DEPTH + b"]" * DEPTH + b"}",
         "nested too deeply",
     ),
+    # Python refuses to read an integer of more than 4300 digits (a ValueError).
+    "integer_of_5000_digits": (
+        b'{"data": {"__schema": {"queryType": ' + b"9" * 5000 + b"}}}",
+        "a number longer than Python reads",
+    ),
     "of_type_chain_400_deep": (
         _of_type_chain(400),
         "the type of Query.count is wrapped more than 32 times",
