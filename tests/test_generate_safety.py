@@ -12,12 +12,13 @@ import errno
 import os
 import re
 import shutil
+import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from codegen.config import HONOURED_SETTINGS, UNSUPPORTED_SETTINGS
+from codegen.config import HONOURED_SETTINGS, SETTING_TYPES, UNSUPPORTED_SETTINGS
 from codegen.generate import is_generated_package
 from codegen.manifest import MANIFEST_NAME
 from conftest import REPO, Project
@@ -354,6 +355,53 @@ def test_a_setting_generate_would_ignore_is_named_in_an_error(
     assert err.startswith(f"pluvo-codegen: {project.config}: {key} is not supported here; ")
     assert len(err.splitlines()) == 1
     assert _everything(project.root) == before
+
+
+WRONG_TYPES = {
+    # "no" is a true value in Python: ariadne-codegen would have turned uploads on.
+    "multipart_uploads": ('"no"', "multipart_uploads must be true or false, not 'no'"),
+    "defer_model_build": ("0", "defer_model_build must be true or false, not 0"),
+    "client_name": ("5", "client_name must be a string, not 5"),
+    # A string is iterated letter by letter: "Provided path c isn't a file".
+    "files_to_include": (
+        '"codegen/runtime/auth.py"',
+        "files_to_include must be a list of strings, not 'codegen/runtime/auth.py'",
+    ),
+    "plugins": ("[1]", "plugins must be a list of strings, not [1]"),
+    "scalars": ('"x"', "scalars must be a table, not 'x'"),
+}
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [(k, *v) for k, v in WRONG_TYPES.items()])
+def test_a_setting_of_the_wrong_type_is_named_in_an_error(
+    project: Project, capsys: pytest.CaptureFixture[str], key: str, value: str, message: str
+) -> None:
+    text = project.config.read_text(encoding="utf-8")
+    text = re.sub(rf"(?ms)^{key} = \[.*?\]\n", "", text)  # a multi-line list, if any
+    text = re.sub(r"(?m)^\[tool\.ariadne-codegen\.scalars[^\n]*\n(?:[^\[\n][^\n]*\n)*", "", text)
+    project.config.write_text(text, encoding="utf-8")
+    _configure(project, **{key: value})
+    _refused(project, capsys, f"{project.config}: {message}")
+
+
+def test_the_setting_types_match_ariadne_codegen() -> None:
+    from ariadne_codegen.settings import ClientSettings
+
+    words: dict[object, str] = {
+        bool: "true or false",
+        str: "a string",
+        list[str]: "a list of strings",
+    }
+    declared = {
+        f.name: "a table" if typing.get_origin(f.type) is dict else words.get(f.type)
+        for f in dataclasses.fields(ClientSettings)
+    }
+    checked_by_load_config = {
+        *("schema_path", "queries_path", "target_package_path", "target_package_name"),
+        *("include_comments", "skip_validation_rules"),
+    }
+    assert HONOURED_SETTINGS - checked_by_load_config == SETTING_TYPES.keys()
+    assert {key: declared[key] for key in SETTING_TYPES} == SETTING_TYPES
 
 
 def test_when_the_old_package_cannot_be_put_back_it_is_kept_and_named(
