@@ -191,17 +191,29 @@ def is_generated_package(path: Path) -> bool:
     module (its `UnsetType` and `BaseModel`). The header comment is not required,
     since `include_comments = "none"` leaves it out.
     """
+    return path.is_dir() and _why_not_ours(path) is None
+
+
+def _why_not_ours(path: Path) -> str | None:
+    """Why the folder `path` is not a package this tool wrote; None when it is."""
     try:
-        if not path.is_dir() or not (path / "__init__.py").is_file():
-            return False
-        if any(e.is_dir() and e.name not in _IGNORED_DIRS for e in path.iterdir()):
-            return False
+        folders = sorted(
+            e.name for e in path.iterdir() if e.is_dir() and e.name not in _IGNORED_DIRS
+        )
+        if folders:
+            return f"it holds a folder, {folders[0]}, and a generated package has none"
+        if not (path / "__init__.py").is_file():
+            return "no __init__.py"
         if has_manifest(path):
-            return True
+            return None
         base_model = (path / "base_model.py").read_bytes()
-    except OSError:
-        return False
-    return all(marker in base_model for marker in _BASE_MODEL_MARKERS)
+    except FileNotFoundError:
+        return f"no {MANIFEST_NAME} and no ariadne-codegen base_model.py"
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror}"
+    if all(marker in base_model for marker in _BASE_MODEL_MARKERS):
+        return None
+    return f"no {MANIFEST_NAME}, and base_model.py is not ariadne-codegen's"
 
 
 _BASE_MODEL_MARKERS = (b"class UnsetType", b"class BaseModel(PydanticBaseModel)")
@@ -248,10 +260,10 @@ def check_package_dir(config: Config) -> Path:
             raise CodegenError(
                 f"{config.display(above)}: exists and is not a folder, so {shown} cannot go in it"
             )
-        if real.is_dir() and any(real.iterdir()) and not is_generated_package(real):
+        why = _why_not_ours(real) if real.is_dir() and any(real.iterdir()) else None
+        if why is not None:
             raise CodegenError(
-                f"{shown}: a folder pluvo-codegen did not write (no ariadne-codegen "
-                "__init__.py and base_model.py); move it away or " + advice
+                f"{shown}: a folder pluvo-codegen did not write ({why}); move it away or {advice}"
             )
     except OSError as exc:
         raise CodegenError(f"{shown}: cannot read: {exc.strerror}") from None

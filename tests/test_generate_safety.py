@@ -65,7 +65,12 @@ def _refused(project: Project, capsys: pytest.CaptureFixture[str], message: str)
     assert _everything(project.root.parent) == before
 
 
-NOT_OURS = "a folder pluvo-codegen did not write (no ariadne-codegen __init__.py and base_model.py)"
+NOT_OURS = "a folder pluvo-codegen did not write"
+
+
+def _not_ours(folder: str) -> str:
+    """The reason given for a folder that holds `folder`: it names the folder."""
+    return f"{NOT_OURS} (it holds a folder, {folder}, and a generated package has none)"
 
 
 SCHEMA = "schema (schema/pluvo.graphql)"
@@ -91,8 +96,12 @@ DANGEROUS = {
         "ABOVE",
         f"..: the package folder contains the config's folder; {ADVICE}",
     ),
-    "generated": ('"."', '"generated"', f"generated: {NOT_OURS}; move it away or {ADVICE}"),
-    "codegen": ('"."', '"codegen"', f"codegen: {NOT_OURS}; move it away or {ADVICE}"),
+    "generated": (
+        '"."',
+        '"generated"',
+        f"generated: {_not_ours('pluvo_client')}; move it away or {ADVICE}",
+    ),
+    "codegen": ('"."', '"codegen"', f"codegen: {_not_ours('runtime')}; move it away or {ADVICE}"),
 }
 
 
@@ -111,15 +120,35 @@ def test_a_folder_of_user_files_is_refused(
 ) -> None:
     project.write("docs/notes.md", "# my notes\n")
     _configure(project, target_package_path='"."', target_package_name='"docs"')
-    _refused(project, capsys, f"docs: {NOT_OURS}; move it away or {ADVICE}")
+    _refused(project, capsys, f"docs: {NOT_OURS} (no __init__.py); move it away or {ADVICE}")
 
 
 def test_a_package_whose_folders_are_not_ours_is_refused(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A generated package never has subfolders; one that does holds someone's files."""
-    project.write("generated/pluvo_client/vendor/lib.py", "x = 1\n")
-    _refused(project, capsys, f"generated/pluvo_client: {NOT_OURS}; move it away or {ADVICE}")
+    """A generated package never has subfolders; one that does holds someone's files.
+
+    The message says that, not that __init__.py and base_model.py are missing (they
+    are there): a `.git` folder is named as such.
+    """
+    project.write("generated/pluvo_client/.git/HEAD", "ref: refs/heads/main\n")
+    _refused(
+        project, capsys, f"generated/pluvo_client: {_not_ours('.git')}; move it away or {ADVICE}"
+    )
+
+
+def test_a_folder_that_only_looks_generated_is_refused_with_the_reason(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No manifest, and a base_model.py that is not ariadne-codegen's: the reason says so."""
+    (project.package / MANIFEST_NAME).unlink()
+    (project.package / "base_model.py").write_text("class BaseModel: ...\n")
+    _refused(
+        project,
+        capsys,
+        f"generated/pluvo_client: {NOT_OURS} (no {MANIFEST_NAME}, and base_model.py is not "
+        f"ariadne-codegen's); move it away or {ADVICE}",
+    )
 
 
 def test_the_recogniser_accepts_the_committed_package_and_refuses_lookalikes(
