@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +48,31 @@ def fetch_introspection(
     The query asks for deprecated arguments and input fields too: without them, a
     schema pulled from a server looks as if those had been removed. A server too old
     to understand a part of the query is asked again with less.
+
+    `timeout` bounds the whole fetch, not only each read: httpx's timeouts restart
+    with every byte, so a server that sends one byte a second would hold `pull` for
+    hours. The requests run on a daemon thread; past the deadline it is abandoned.
     """
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["data"] = _fetch(url, credentials, timeout)
+        except BaseException as exc:  # raised again in the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="pluvo-codegen-introspection", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise SchemaSourceError(f"{url}: no answer within {timeout:g} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    data: dict[str, Any] = outcome["data"]
+    return data
+
+
+def _fetch(url: str, credentials: Credentials | None, timeout: float) -> dict[str, Any]:
     import httpx
     from graphql import get_introspection_query
 

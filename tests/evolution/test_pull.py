@@ -63,13 +63,15 @@ FAILURES = [
     ("html", [], "the answer is not a GraphQL response (HTTP 200, text/html)"),
     ("disabled", [], "introspection is disabled on this server"),
     ("slow", ["--timeout", "0.3"], "no answer within 0.3 s"),
+    # A byte every 0.05 s: no read times out, the whole answer would take 2 s.
+    ("drip", ["--timeout", "0.3"], "no answer within 0.3 s"),
 ]
 
 
 @pytest.mark.parametrize(
     ("mode", "options", "message"),
     FAILURES,
-    ids=["wrong_token", "no_token", "not_graphql", "introspection_disabled", "timeout"],
+    ids=["wrong_token", "no_token", "not_graphql", "introspection_disabled", "timeout", "drip"],
 )
 def test_a_failing_endpoint_exits_2_and_leaves_the_out_file_untouched(
     tmp_path: Path,
