@@ -20,7 +20,7 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -293,9 +293,34 @@ def write_package(config: Config, files: Mapping[str, bytes]) -> bool:
 
 
 def _swap(target: Path, files: Mapping[str, bytes], display: Callable[[Path], str]) -> bool:
-    if read_tree(target) == dict(files) and target.is_dir():
-        return False
     target.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(target.parent):
+        # Read under the lock: another run may have swapped its package in meanwhile.
+        if read_tree(target) == dict(files) and target.is_dir():
+            return False
+        return _swap_locked(target, files, display)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on `folder` for one swap at a time, so `generate` runs at once
+    on one package do not rename each other's folders away. The lock is `flock` on the
+    folder itself, so no lock file is left behind; without `fcntl` (Windows) there is none.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _swap_locked(target: Path, files: Mapping[str, bytes], display: Callable[[Path], str]) -> bool:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     backup = staging.with_name(staging.name.replace(".new-", ".old-"))
     moved_aside = False

@@ -564,3 +564,55 @@ def test_any_other_os_error_is_one_line_too(
     assert project.run("generate") == 2
     assert capsys.readouterr().err == "pluvo-codegen: schema/pluvo.graphql: Input/output error\n"
     assert _everything(project.root) == before
+
+
+def test_two_runs_at_once_swap_one_after_the_other(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run A renames the old package aside and pauses there; run B starts its swap.
+
+    Without a lock, B renames its package in while A's is aside, A's rename then fails
+    and A exits 2 leaving `.pluvo_client.old-*` behind. With the lock, B waits for A:
+    A's pause ends after 0.3 s without B having renamed anything, and both succeed.
+    """
+    import threading
+
+    from codegen.config import load_config
+    from codegen.errors import CodegenError
+    from codegen.generate import read_tree, write_package
+
+    config = load_config(project.config)
+    files = {**read_tree(project.package), "user_names.py": b"x = 1\n"}
+    original = Path.rename
+    a_aside, b_renamed = threading.Event(), threading.Event()
+
+    def rename(self: Path, target: Any) -> Any:
+        if threading.current_thread().name == "A" and ".old-" in str(target):
+            result = original(self, target)
+            a_aside.set()
+            b_renamed.wait(0.3)
+            return result
+        if threading.current_thread().name == "B":
+            b_renamed.set()
+        return original(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    outcomes: dict[str, object] = {}
+
+    def run() -> None:
+        name = threading.current_thread().name
+        if name == "B":
+            a_aside.wait(5)
+        try:
+            outcomes[name] = write_package(config, files)
+        except CodegenError as error:
+            outcomes[name] = str(error)
+
+    threads = [threading.Thread(target=run, name=name) for name in ("A", "B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert outcomes == {"A": True, "B": False}
+    assert read_tree(project.package) == files
+    assert sorted(p.name for p in project.package.parent.iterdir()) == ["pluvo_client"]
