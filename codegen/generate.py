@@ -150,7 +150,12 @@ def read_tree(root: Path) -> dict[str, bytes]:
 
 
 def find_drift(config: Config, expected: Mapping[str, bytes]) -> Drift:
-    """Compare the package on disk with `expected`, naming and diffing each difference."""
+    """Compare the package on disk with `expected`, naming and diffing each difference.
+
+    A package folder `generate` would refuse (`check_package_dir`) is bad input here
+    too, not drift: `check` does not read the whole project, or `/` through a link.
+    """
+    check_package_dir(config)
     try:
         actual = read_tree(config.package_dir)
     except OSError as exc:

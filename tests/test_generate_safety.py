@@ -115,6 +115,23 @@ def test_a_dangerous_package_folder_is_refused_before_anything_is_written(
     _refused(project, capsys, message)
 
 
+@pytest.mark.parametrize(("path", "name", "message"), DANGEROUS.values(), ids=DANGEROUS.keys())
+def test_check_refuses_the_same_folders_with_exit_2_not_drift(
+    project: Project, capsys: pytest.CaptureFixture[str], path: str, name: str, message: str
+) -> None:
+    """Before, `check` compared them: the project's own files were "extra" (exit 1, drift),
+    and a package linked to `/` had every file on the machine read."""
+    if name == "ABOVE":
+        name = f'"{project.root.parent.name}"'
+    _configure(project, target_package_path=path, target_package_name=name)
+    before = _everything(project.root.parent)
+    assert project.run("check") == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"pluvo-codegen: {message}\n"
+    assert captured.out == ""
+    assert _everything(project.root.parent) == before
+
+
 def test_a_folder_of_user_files_is_refused(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
