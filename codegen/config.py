@@ -215,6 +215,12 @@ def _read_section(file: Path, shown: str) -> Mapping[str, Any]:
         raise ConfigError(f"{shown}: no such config file") from None
     except OSError as exc:
         raise ConfigError(f"{shown}: cannot read: {exc.strerror}") from exc
+    if raw.startswith(b"\xef\xbb\xbf"):  # tomllib's message would be "Invalid statement"
+        message = (
+            "invalid TOML: the file starts with a byte order mark (BOM); "
+            "save it as UTF-8 without one"
+        )
+        raise DocumentError([Diagnostic(shown, 1, 1, message)])
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
