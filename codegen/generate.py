@@ -310,16 +310,24 @@ def _swap(target: Path, files: Mapping[str, bytes], display: Callable[[Path], st
 def _locked(folder: Path) -> Iterator[None]:
     """An exclusive lock on `folder` for one swap at a time, so `generate` runs at once
     on one package do not rename each other's folders away. The lock is `flock` on the
-    folder itself, so no lock file is left behind; without `fcntl` (Windows) there is none.
+    folder itself, so no lock file is left behind. Where there is no lock to take (no
+    `fcntl` on Windows, a filesystem without locks, an unreadable folder) the swap runs
+    unlocked, as it did before: a lock must never stop `generate`.
     """
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
         yield
         return
-    descriptor = os.open(folder, os.O_RDONLY)
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:  # a folder we may write but not read: swap unlocked, as before
+        yield
+        return
+    try:
+        # No locks on this filesystem (some NFS mounts): swap unlocked.
+        with contextlib.suppress(OSError):
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
     finally:
         os.close(descriptor)

@@ -633,3 +633,20 @@ def test_two_runs_at_once_swap_one_after_the_other(
     assert outcomes == {"A": True, "B": False}
     assert read_tree(project.package) == files
     assert sorted(p.name for p in project.package.parent.iterdir()) == ["pluvo_client"]
+
+
+def test_a_filesystem_without_locks_still_generates(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """flock fails with ENOLCK on some NFS mounts: the swap runs unlocked, as before."""
+    import fcntl
+
+    def no_locks(descriptor: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    project.write("queries/user_names.graphql", NEW_OPERATION)
+    assert project.run("generate") == 0
+    assert "generated/pluvo_client: " in capsys.readouterr().out
+    assert (project.package / "user_names.py").is_file()
+    assert project.run("check") == 0
