@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_CONFIG_NAME",
     "DEFAULT_SKIPPED_RULES",
     "HONOURED_SETTINGS",
+    "SETTING_TYPES",
     "UNSUPPORTED_SETTINGS",
     "Config",
     "find_config",
@@ -71,6 +72,36 @@ HONOURED_SETTINGS = frozenset(
     }
 )
 UNSUPPORTED_SETTINGS = frozenset(_UNSUPPORTED)
+# The type ariadne-codegen's ClientSettings declares for each honoured setting that
+# load_config does not check on its own. ariadne-codegen checks none of them, so a
+# string "no" for a flag would turn it on. A test keeps this in step with ClientSettings.
+SETTING_TYPES: Mapping[str, str] = {
+    **dict.fromkeys(
+        (
+            *("enable_custom_operations", "convert_to_snake_case", "include_all_inputs"),
+            *("include_all_enums", "default_optional_fields_to_none", "include_typename"),
+            *("ignore_extra_fields", "defer_model_build", "use_alias_generator"),
+            *("lazy_imports", "async_client", "opentelemetry_client", "multipart_uploads"),
+        ),
+        "true or false",
+    ),
+    **dict.fromkeys(
+        (
+            *("enums_module_name", "input_types_module_name", "fragments_module_name"),
+            *("client_name", "client_file_name", "base_client_name", "base_client_file_path"),
+            "base_client_module_name",
+        ),
+        "a string",
+    ),
+    **dict.fromkeys(("plugins", "files_to_include"), "a list of strings"),
+    "scalars": "a table",
+}
+_IS_TYPE: Mapping[str, Callable[[Any], bool]] = {
+    "true or false": lambda v: isinstance(v, bool),
+    "a string": lambda v: isinstance(v, str),
+    "a list of strings": lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
+    "a table": lambda v: isinstance(v, dict),
+}
 # ariadne-codegen's default: a fragment file may serve many operation files.
 DEFAULT_SKIPPED_RULES = ("NoUnusedFragments",)
 
@@ -134,6 +165,9 @@ def load_config(path: Path | None = None) -> Config:
     target = section.get("target_package_path", ".")
     if not isinstance(target, str):
         raise ConfigError(f"{shown}: target_package_path must be a string")
+    for key, expected in SETTING_TYPES.items():
+        if key in section and not _IS_TYPE[expected](section[key]):
+            raise ConfigError(f"{shown}: {key} must be {expected}, not {section[key]!r}")
     ours = _read_table(file, ("tool", "pluvo-codegen"))
     unasync = ours.get("unasync", list(default_unasync(section)))
     if not isinstance(unasync, list) or not all(
@@ -181,6 +215,12 @@ def _read_section(file: Path, shown: str) -> Mapping[str, Any]:
         raise ConfigError(f"{shown}: no such config file") from None
     except OSError as exc:
         raise ConfigError(f"{shown}: cannot read: {exc.strerror}") from exc
+    if raw.startswith(b"\xef\xbb\xbf"):  # tomllib's message would be "Invalid statement"
+        message = (
+            "invalid TOML: the file starts with a byte order mark (BOM); "
+            "save it as UTF-8 without one"
+        )
+        raise DocumentError([Diagnostic(shown, 1, 1, message)])
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:

@@ -20,7 +20,7 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -179,7 +179,12 @@ def read_tree(root: Path) -> dict[str, bytes]:
 
 
 def find_drift(config: Config, expected: Mapping[str, bytes]) -> Drift:
-    """Compare the package on disk with `expected`, naming and diffing each difference."""
+    """Compare the package on disk with `expected`, naming and diffing each difference.
+
+    A package folder `generate` would refuse (`check_package_dir`) is bad input here
+    too, not drift: `check` does not read the whole project, or `/` through a link.
+    """
+    check_package_dir(config)
     try:
         actual = read_tree(config.package_dir)
     except OSError as exc:
@@ -220,17 +225,29 @@ def is_generated_package(path: Path) -> bool:
     module (its `UnsetType` and `BaseModel`). The header comment is not required,
     since `include_comments = "none"` leaves it out.
     """
+    return path.is_dir() and _why_not_ours(path) is None
+
+
+def _why_not_ours(path: Path) -> str | None:
+    """Why the folder `path` is not a package this tool wrote; None when it is."""
     try:
-        if not path.is_dir() or not (path / "__init__.py").is_file():
-            return False
-        if any(e.is_dir() and e.name not in _IGNORED_DIRS for e in path.iterdir()):
-            return False
+        folders = sorted(
+            e.name for e in path.iterdir() if e.is_dir() and e.name not in _IGNORED_DIRS
+        )
+        if folders:
+            return f"it holds a folder, {folders[0]}, and a generated package has none"
+        if not (path / "__init__.py").is_file():
+            return "no __init__.py"
         if has_manifest(path):
-            return True
+            return None
         base_model = (path / "base_model.py").read_bytes()
-    except OSError:
-        return False
-    return all(marker in base_model for marker in _BASE_MODEL_MARKERS)
+    except FileNotFoundError:
+        return f"no {MANIFEST_NAME} and no ariadne-codegen base_model.py"
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror}"
+    if all(marker in base_model for marker in _BASE_MODEL_MARKERS):
+        return None
+    return f"no {MANIFEST_NAME}, and base_model.py is not ariadne-codegen's"
 
 
 _BASE_MODEL_MARKERS = (b"class UnsetType", b"class BaseModel(PydanticBaseModel)")
@@ -277,10 +294,10 @@ def check_package_dir(config: Config) -> Path:
             raise CodegenError(
                 f"{config.display(above)}: exists and is not a folder, so {shown} cannot go in it"
             )
-        if real.is_dir() and any(real.iterdir()) and not is_generated_package(real):
+        why = _why_not_ours(real) if real.is_dir() and any(real.iterdir()) else None
+        if why is not None:
             raise CodegenError(
-                f"{shown}: a folder pluvo-codegen did not write (no ariadne-codegen "
-                "__init__.py and base_model.py); move it away or " + advice
+                f"{shown}: a folder pluvo-codegen did not write ({why}); move it away or {advice}"
             )
     except OSError as exc:
         raise CodegenError(f"{shown}: cannot read: {exc.strerror}") from None
@@ -310,9 +327,42 @@ def write_package(config: Config, files: Mapping[str, bytes]) -> bool:
 
 
 def _swap(target: Path, files: Mapping[str, bytes], display: Callable[[Path], str]) -> bool:
-    if read_tree(target) == dict(files) and target.is_dir():
-        return False
     target.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(target.parent):
+        # Read under the lock: another run may have swapped its package in meanwhile.
+        if read_tree(target) == dict(files) and target.is_dir():
+            return False
+        return _swap_locked(target, files, display)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on `folder` for one swap at a time, so `generate` runs at once
+    on one package do not rename each other's folders away. The lock is `flock` on the
+    folder itself, so no lock file is left behind. Where there is no lock to take (no
+    `fcntl` on Windows, a filesystem without locks, an unreadable folder) the swap runs
+    unlocked, as it did before: a lock must never stop `generate`.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:  # a folder we may write but not read: swap unlocked, as before
+        yield
+        return
+    try:
+        # No locks on this filesystem (some NFS mounts): swap unlocked.
+        with contextlib.suppress(OSError):
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _swap_locked(target: Path, files: Mapping[str, bytes], display: Callable[[Path], str]) -> bool:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     backup = staging.with_name(staging.name.replace(".new-", ".old-"))
     moved_aside = False

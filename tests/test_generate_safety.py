@@ -12,12 +12,13 @@ import errno
 import os
 import re
 import shutil
+import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from codegen.config import HONOURED_SETTINGS, UNSUPPORTED_SETTINGS
+from codegen.config import HONOURED_SETTINGS, SETTING_TYPES, UNSUPPORTED_SETTINGS
 from codegen.generate import is_generated_package
 from codegen.manifest import MANIFEST_NAME
 from conftest import REPO, Project
@@ -64,7 +65,12 @@ def _refused(project: Project, capsys: pytest.CaptureFixture[str], message: str)
     assert _everything(project.root.parent) == before
 
 
-NOT_OURS = "a folder pluvo-codegen did not write (no ariadne-codegen __init__.py and base_model.py)"
+NOT_OURS = "a folder pluvo-codegen did not write"
+
+
+def _not_ours(folder: str) -> str:
+    """The reason given for a folder that holds `folder`: it names the folder."""
+    return f"{NOT_OURS} (it holds a folder, {folder}, and a generated package has none)"
 
 
 SCHEMA = "schema (schema/pluvo.graphql)"
@@ -90,8 +96,12 @@ DANGEROUS = {
         "ABOVE",
         f"..: the package folder contains the config's folder; {ADVICE}",
     ),
-    "generated": ('"."', '"generated"', f"generated: {NOT_OURS}; move it away or {ADVICE}"),
-    "codegen": ('"."', '"codegen"', f"codegen: {NOT_OURS}; move it away or {ADVICE}"),
+    "generated": (
+        '"."',
+        '"generated"',
+        f"generated: {_not_ours('pluvo_client')}; move it away or {ADVICE}",
+    ),
+    "codegen": ('"."', '"codegen"', f"codegen: {_not_ours('runtime')}; move it away or {ADVICE}"),
 }
 
 
@@ -105,20 +115,57 @@ def test_a_dangerous_package_folder_is_refused_before_anything_is_written(
     _refused(project, capsys, message)
 
 
+@pytest.mark.parametrize(("path", "name", "message"), DANGEROUS.values(), ids=DANGEROUS.keys())
+def test_check_refuses_the_same_folders_with_exit_2_not_drift(
+    project: Project, capsys: pytest.CaptureFixture[str], path: str, name: str, message: str
+) -> None:
+    """Before, `check` compared them: the project's own files were "extra" (exit 1, drift),
+    and a package linked to `/` had every file on the machine read."""
+    if name == "ABOVE":
+        name = f'"{project.root.parent.name}"'
+    _configure(project, target_package_path=path, target_package_name=name)
+    before = _everything(project.root.parent)
+    assert project.run("check") == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"pluvo-codegen: {message}\n"
+    assert captured.out == ""
+    assert _everything(project.root.parent) == before
+
+
 def test_a_folder_of_user_files_is_refused(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project.write("docs/notes.md", "# my notes\n")
     _configure(project, target_package_path='"."', target_package_name='"docs"')
-    _refused(project, capsys, f"docs: {NOT_OURS}; move it away or {ADVICE}")
+    _refused(project, capsys, f"docs: {NOT_OURS} (no __init__.py); move it away or {ADVICE}")
 
 
 def test_a_package_whose_folders_are_not_ours_is_refused(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A generated package never has subfolders; one that does holds someone's files."""
-    project.write("generated/pluvo_client/vendor/lib.py", "x = 1\n")
-    _refused(project, capsys, f"generated/pluvo_client: {NOT_OURS}; move it away or {ADVICE}")
+    """A generated package never has subfolders; one that does holds someone's files.
+
+    The message says that, not that __init__.py and base_model.py are missing (they
+    are there): a `.git` folder is named as such.
+    """
+    project.write("generated/pluvo_client/.git/HEAD", "ref: refs/heads/main\n")
+    _refused(
+        project, capsys, f"generated/pluvo_client: {_not_ours('.git')}; move it away or {ADVICE}"
+    )
+
+
+def test_a_folder_that_only_looks_generated_is_refused_with_the_reason(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No manifest, and a base_model.py that is not ariadne-codegen's: the reason says so."""
+    (project.package / MANIFEST_NAME).unlink()
+    (project.package / "base_model.py").write_text("class BaseModel: ...\n")
+    _refused(
+        project,
+        capsys,
+        f"generated/pluvo_client: {NOT_OURS} (no {MANIFEST_NAME}, and base_model.py is not "
+        f"ariadne-codegen's); move it away or {ADVICE}",
+    )
 
 
 def test_the_recogniser_accepts_the_committed_package_and_refuses_lookalikes(
@@ -356,6 +403,53 @@ def test_a_setting_generate_would_ignore_is_named_in_an_error(
     assert _everything(project.root) == before
 
 
+WRONG_TYPES = {
+    # "no" is a true value in Python: ariadne-codegen would have turned uploads on.
+    "multipart_uploads": ('"no"', "multipart_uploads must be true or false, not 'no'"),
+    "defer_model_build": ("0", "defer_model_build must be true or false, not 0"),
+    "client_name": ("5", "client_name must be a string, not 5"),
+    # A string is iterated letter by letter: "Provided path c isn't a file".
+    "files_to_include": (
+        '"codegen/runtime/auth.py"',
+        "files_to_include must be a list of strings, not 'codegen/runtime/auth.py'",
+    ),
+    "plugins": ("[1]", "plugins must be a list of strings, not [1]"),
+    "scalars": ('"x"', "scalars must be a table, not 'x'"),
+}
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [(k, *v) for k, v in WRONG_TYPES.items()])
+def test_a_setting_of_the_wrong_type_is_named_in_an_error(
+    project: Project, capsys: pytest.CaptureFixture[str], key: str, value: str, message: str
+) -> None:
+    text = project.config.read_text(encoding="utf-8")
+    text = re.sub(rf"(?ms)^{key} = \[.*?\]\n", "", text)  # a multi-line list, if any
+    text = re.sub(r"(?m)^\[tool\.ariadne-codegen\.scalars[^\n]*\n(?:[^\[\n][^\n]*\n)*", "", text)
+    project.config.write_text(text, encoding="utf-8")
+    _configure(project, **{key: value})
+    _refused(project, capsys, f"{project.config}: {message}")
+
+
+def test_the_setting_types_match_ariadne_codegen() -> None:
+    from ariadne_codegen.settings import ClientSettings
+
+    words: dict[object, str] = {
+        bool: "true or false",
+        str: "a string",
+        list[str]: "a list of strings",
+    }
+    declared = {
+        f.name: "a table" if typing.get_origin(f.type) is dict else words.get(f.type)
+        for f in dataclasses.fields(ClientSettings)
+    }
+    checked_by_load_config = {
+        *("schema_path", "queries_path", "target_package_path", "target_package_name"),
+        *("include_comments", "skip_validation_rules"),
+    }
+    assert HONOURED_SETTINGS - checked_by_load_config == SETTING_TYPES.keys()
+    assert {key: declared[key] for key in SETTING_TYPES} == SETTING_TYPES
+
+
 def test_when_the_old_package_cannot_be_put_back_it_is_kept_and_named(
     project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -487,3 +581,72 @@ def test_any_other_os_error_is_one_line_too(
     assert project.run("generate") == 2
     assert capsys.readouterr().err == "pluvo-codegen: schema/pluvo.graphql: Input/output error\n"
     assert _everything(project.root) == before
+
+
+def test_two_runs_at_once_swap_one_after_the_other(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run A renames the old package aside and pauses there; run B starts its swap.
+
+    Without a lock, B renames its package in while A's is aside, A's rename then fails
+    and A exits 2 leaving `.pluvo_client.old-*` behind. With the lock, B waits for A:
+    A's pause ends after 0.3 s without B having renamed anything, and both succeed.
+    """
+    import threading
+
+    from codegen.config import load_config
+    from codegen.errors import CodegenError
+    from codegen.generate import read_tree, write_package
+
+    config = load_config(project.config)
+    files = {**read_tree(project.package), "user_names.py": b"x = 1\n"}
+    original = Path.rename
+    a_aside, b_renamed = threading.Event(), threading.Event()
+
+    def rename(self: Path, target: Any) -> Any:
+        if threading.current_thread().name == "A" and ".old-" in str(target):
+            result = original(self, target)
+            a_aside.set()
+            b_renamed.wait(0.3)
+            return result
+        if threading.current_thread().name == "B":
+            b_renamed.set()
+        return original(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    outcomes: dict[str, object] = {}
+
+    def run() -> None:
+        name = threading.current_thread().name
+        if name == "B":
+            a_aside.wait(5)
+        try:
+            outcomes[name] = write_package(config, files)
+        except CodegenError as error:
+            outcomes[name] = str(error)
+
+    threads = [threading.Thread(target=run, name=name) for name in ("A", "B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert outcomes == {"A": True, "B": False}
+    assert read_tree(project.package) == files
+    assert sorted(p.name for p in project.package.parent.iterdir()) == ["pluvo_client"]
+
+
+def test_a_filesystem_without_locks_still_generates(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """flock fails with ENOLCK on some NFS mounts: the swap runs unlocked, as before."""
+    import fcntl
+
+    def no_locks(descriptor: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    project.write("queries/user_names.graphql", NEW_OPERATION)
+    assert project.run("generate") == 0
+    assert "generated/pluvo_client: " in capsys.readouterr().out
+    assert (project.package / "user_names.py").is_file()
+    assert project.run("check") == 0

@@ -201,6 +201,22 @@ def test_invalid_toml_is_located(project: Project, capsys: pytest.CaptureFixture
     assert project.snapshot() == before
 
 
+def test_a_config_with_a_byte_order_mark_says_so(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """tomllib refuses a BOM as an "Invalid statement" at 1:1; the message names the BOM."""
+    project.config.write_bytes(b"\xef\xbb\xbf" + project.config.read_bytes())
+    before = project.snapshot()
+    assert project.run("generate") == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == (
+        f"{project.config}:1:1: invalid TOML: the file starts with a byte order mark (BOM); "
+        "save it as UTF-8 without one"
+    )
+    assert "Traceback" not in err
+    assert project.snapshot() == before
+
+
 def test_a_config_without_the_table_is_a_clear_error(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -136,7 +136,8 @@ def _changes_in_directive(rec: Recorder, old: DirectiveDef | None, new: Directiv
                 path,
                 f"Location '{location}' was removed from directive '{new.name}'",
                 where,
-                ((path,),),
+                # Only an operation that applies it at that location breaks.
+                ((f"{path} on {location}",),),
             )
     _changes_in_directive_args(rec, old, new)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_TIMEOUT", "Credentials", "fetch_introspection"]
 
 DEFAULT_TIMEOUT = 30.0
+_GRACE = 1.0
 # Fallbacks for older servers: each asks for less than the one before.
 _QUERY_OPTIONS: tuple[dict[str, bool], ...] = (
     {
@@ -46,7 +49,33 @@ def fetch_introspection(
     The query asks for deprecated arguments and input fields too: without them, a
     schema pulled from a server looks as if those had been removed. A server too old
     to understand a part of the query is asked again with less.
+
+    `timeout` bounds the whole fetch, not only each read: httpx's timeouts restart
+    with every byte, so a server that sends one byte a second would hold `pull` for
+    hours. Each answer is read within `timeout` (`_post_bounded`), and the whole fetch
+    runs on a daemon thread that is abandoned a grace second later: a backstop, so that
+    the more precise errors (which URL, which step) are the ones normally seen.
     """
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["data"] = _fetch(url, credentials, timeout)
+        except BaseException as exc:  # raised again in the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="pluvo-codegen-introspection", daemon=True)
+    worker.start()
+    worker.join(timeout + _GRACE)
+    if worker.is_alive():
+        raise SchemaSourceError(f"{url}: no complete answer within {timeout:g} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    data: dict[str, Any] = outcome["data"]
+    return data
+
+
+def _fetch(url: str, credentials: Credentials | None, timeout: float) -> dict[str, Any]:
     import httpx
     from graphql import get_introspection_query
 
@@ -159,10 +188,15 @@ def _read_answer(url: str, response: httpx.Response, *, has_token: bool) -> dict
     kind = response.headers.get("content-type", "no content type").split(";")[0]
     try:
         body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):  # not JSON, or not UTF-8
+        body = None
     except RecursionError:
         raise SchemaSourceError(f"{url}: the answer's JSON is nested too deeply") from None
-    except ValueError:  # not JSON or UTF-8, a huge integer
-        body = None
+    except ValueError:  # an integer longer than sys.get_int_max_str_digits()
+        raise SchemaSourceError(
+            f"{url}: the answer's JSON holds a number longer than Python reads "
+            "(more than 4300 digits)"
+        ) from None
     errors = body.get("errors") if isinstance(body, dict) else None
     if (
         not isinstance(body, dict)

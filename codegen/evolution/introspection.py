@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -47,6 +48,7 @@ def client_schema(data: Mapping[str, Any]) -> GraphQLSchema:
         errors = " (it holds errors instead)" if "errors" in data else ""
         raise IntrospectionShapeError(f"not an introspection result: no __schema object{errors}")
     _check_depth(data["__schema"])
+    _check_text(data["__schema"])
     try:
         schema = build_client_schema(cast(IntrospectionQuery, data))
         problems = validate_schema(schema)
@@ -97,6 +99,21 @@ def _check_depth(schema: Mapping[str, Any]) -> None:
                     f"more than {MAX_TYPE_DEPTH} times"
                 )
             ref = ref["ofType"]
+
+
+def _check_text(schema: Mapping[str, Any]) -> None:
+    """Refuse a string with a lone surrogate (JSON's `"\\ud800"`): it is not Unicode text,
+    so printing the report or the SDL would fail. graphql-core's build accepts it."""
+    try:
+        json.dumps(schema, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        character = ord(exc.object[exc.start])
+        raise IntrospectionShapeError(
+            f"not a valid introspection result: a string holds a lone surrogate "
+            f"(U+{character:04X}), which is not Unicode text"
+        ) from None
+    except (RecursionError, ValueError):
+        raise IntrospectionShapeError(_TOO_DEEP) from None
 
 
 def _entries(value: Any) -> Iterator[Mapping[str, Any]]:

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 __all__ = ["LoadedSchema", "load_schema", "schema_from_text"]
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# json.loads raises a plain ValueError (not a JSONDecodeError) for an integer with
+# more digits than sys.get_int_max_str_digits() (4300 by default).
+_TOO_LONG_NUMBER = "a number longer than Python reads (more than 4300 digits)"
 
 
 @dataclass(frozen=True)
@@ -132,8 +136,8 @@ def schema_from_text(raw: bytes, name: str) -> LoadedSchema:
             raise DocumentError([Diagnostic(name, exc.lineno, exc.colno, message)]) from exc
         except RecursionError:
             raise SchemaSourceError(f"{name}: the JSON is nested too deeply") from None
-        except ValueError as exc:  # a huge integer
-            raise DocumentError([Diagnostic(name, 0, 0, f"invalid JSON: {exc}")]) from None
+        except ValueError:  # an integer longer than sys.get_int_max_str_digits()
+            raise SchemaSourceError(f"{name}: the JSON holds {_TOO_LONG_NUMBER}") from None
         if not isinstance(data, dict):
             raise SchemaSourceError(f"{name}: not an introspection result (not a JSON object)")
         return _from_introspection(data, name)
@@ -183,6 +187,10 @@ def _read_sdl_slowly(text: str, name: str) -> Schema:
 
 
 def _git_show(spec: str, root: Path) -> bytes:
+    if _CONTROL.search(spec):
+        # No revision or path holds one; echoed as it is, it would split the message.
+        shown = _CONTROL.sub(lambda m: repr(m[0])[1:-1], spec)
+        raise SchemaSourceError(f"{shown}: a git source cannot hold a control character")
     revision, colon, path = spec[len("git:") :].partition(":")
     if not colon or not revision or not path:
         raise SchemaSourceError(

@@ -51,12 +51,18 @@ def print_introspection(data: dict[str, Any], source: str) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and one rename: all or nothing."""
+    """Write `text` to `path` through a temporary file and one rename: all or nothing.
+
+    A `path` that is a symbolic link is followed: the file it points to is replaced
+    and the link is kept, as `generate` does with a linked package folder.
+    """
+    shown = path
+    path = Path(os.path.realpath(path))
     folder = path.parent
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     except OSError as exc:
-        raise CodegenError(f"{path}: cannot write: {exc.strerror}") from exc
+        raise CodegenError(f"{shown}: cannot write: {exc.strerror}") from exc
     temporary = Path(name)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
@@ -67,4 +73,4 @@ def write_atomically(path: Path, text: str) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             temporary.unlink()
-        raise CodegenError(f"{path}: cannot write: {exc.strerror}") from exc
+        raise CodegenError(f"{shown}: cannot write: {exc.strerror}") from exc

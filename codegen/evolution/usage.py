@@ -28,6 +28,13 @@ __all__ = ["Usage", "find_usage"]
 _ABSTRACT = ("INTERFACE", "UNION")
 
 
+_LOCATIONS: dict[type[Node], str] = {
+    FieldNode: "FIELD",
+    InlineFragmentNode: "INLINE_FRAGMENT",
+    FragmentSpreadNode: "FRAGMENT_SPREAD",
+}
+
+
 @dataclass
 class Usage:
     """What one operation uses (see the module's docstring)."""
@@ -43,7 +50,8 @@ def find_usage(operation: Operation, schema: Schema) -> Usage:
 
     - `uses`: each coordinate it uses, mapped to the first node that uses it:
       `Type`, `Type.field`, `Type.field.arg`, `Input.field`, `Enum.VALUE`,
-      `@directive`, `@directive.arg`, `Parent ... on Type` for a fragment spread,
+      `@directive`, `@directive.arg`, `@directive on LOCATION` (where it is applied:
+      `FIELD`, `QUERY`, ...), `Parent ... on Type` for a fragment spread,
       and `<query>` (or `<mutation>`, `<subscription>`) for its kind. A variable's
       input type counts as using all of it: every field and enum value the client
       may send through it.
@@ -75,10 +83,10 @@ class _Walker:
         kind = node.operation.value
         self.use(f"<{kind}>", node.name or node)
         self.usage.scope.add(f"<{kind}>")
-        self.directives(node.directives)
+        self.directives(node.directives, kind.upper())
         for definition in node.variable_definitions or ():
             self.variable_type(definition.type)
-            self.directives(definition.directives)
+            self.directives(definition.directives, "VARIABLE_DEFINITION")
         root: str | None = getattr(self.schema, kind)
         if root is not None:
             self.use_type(root, node.name or node)
@@ -88,7 +96,7 @@ class _Walker:
         if selection_set is None:
             return
         for selection in selection_set.selections:
-            self.directives(selection.directives)
+            self.directives(selection.directives, _LOCATIONS[type(selection)])
             if isinstance(selection, FieldNode):
                 self.field(parent, selection)
             elif isinstance(selection, InlineFragmentNode):
@@ -106,7 +114,7 @@ class _Walker:
                 key = (parent, fragment.name.value)
                 if key not in self.fragments_seen:
                     self.fragments_seen.add(key)
-                    self.directives(fragment.directives)
+                    self.directives(fragment.directives, "FRAGMENT_DEFINITION")
                     self.selections(target, fragment.selection_set)
 
     def spread(self, parent: str, target: str, node: Node) -> None:
@@ -148,10 +156,11 @@ class _Walker:
         self.use_type(result, node.name)
         self.selections(result, node.selection_set)
 
-    def directives(self, nodes: tuple[DirectiveNode, ...] | None) -> None:
+    def directives(self, nodes: tuple[DirectiveNode, ...] | None, location: str) -> None:
         for node in nodes or ():
             name = node.name.value
             self.use(f"@{name}", node)
+            self.use(f"@{name} on {location}", node)
             self.usage.scope.add(f"@{name}")
             definition = self.schema.directives.get(name)
             for argument in node.arguments or ():

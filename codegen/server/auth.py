@@ -42,7 +42,7 @@ class TokenIssuer:
             return None
         now = self.clock()
         self._expiry = {t: e for t, e in self._expiry.items() if e > now}
-        token = secrets.token_urlsafe(32)
+        token = secrets.token_hex(32)
         self._expiry[token] = now + self.credentials.token_ttl
         return token
 

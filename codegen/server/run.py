@@ -133,9 +133,9 @@ def _serve(options: ServeOptions, announce: Callable[[str], None]) -> None:
     import uvicorn
 
     credentials = Credentials(
-        token=options.token or secrets.token_urlsafe(24),
+        token=options.token or secrets.token_hex(24),
         client_id=options.client_id or "pluvo-reference-client",
-        client_secret=options.client_secret or secrets.token_urlsafe(24),
+        client_secret=options.client_secret or secrets.token_hex(24),
         token_ttl=options.token_ttl,
     )
     schema = build_schema(options.schema_path)

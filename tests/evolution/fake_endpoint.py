@@ -9,7 +9,9 @@
 - `html`: HTTP 200 with an HTML page, as a login page or a proxy answers;
 - `disabled`: HTTP 200 with GraphQL's "introspection has been disabled" error;
 - `slow`: an answer only after `SLOW_SECONDS`, to hit the client's timeout;
-- `canned`: HTTP 200 with the `payload` bytes given, whatever the request.
+- `canned`: HTTP 200 with the `payload` bytes given, whatever the request;
+- `drip`: HTTP 200 headers, then one byte of the body every `DRIP_SECONDS`, for
+  `DRIP_BYTES` bytes: every read is quick, the answer never completes in time.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ __all__ = ["SCHEMA_PATH", "SLOW_SECONDS", "run_endpoint"]
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "pluvo.graphql"
 SLOW_SECONDS = 3.0
+DRIP_SECONDS = 0.05
+DRIP_BYTES = 40
 _NEWER_FIELDS = (
     "isRepeatable",
     "args(includeDeprecated",
@@ -79,6 +83,9 @@ def run_endpoint(mode: str, payload: bytes = b"") -> Iterator[str]:
                 body = json.loads(self.rfile.read(length) or b"{}")
             except json.JSONDecodeError:
                 body = {}
+            if mode == "drip":
+                self._drip()
+                return
             answer = _answer if mode != "canned" else lambda *_: canned
             status, kind, content = answer(mode, body if isinstance(body, dict) else {})
             try:
@@ -89,6 +96,19 @@ def run_endpoint(mode: str, payload: bytes = b"") -> Iterator[str]:
                 self.wfile.write(content)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up first (the timeout case)
+
+        def _drip(self) -> None:
+            try:
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(DRIP_BYTES + 1))
+                self.end_headers()
+                for _ in range(DRIP_BYTES):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(DRIP_SECONDS)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

@@ -136,3 +136,24 @@ def test_git_is_told_where_its_options_end(
     monkeypatch.setattr("codegen.evolution.load.subprocess.run", spy)
     assert repository.diff("git:HEAD:schema/pluvo.graphql", str(repository.schema)) == 0
     assert calls == [["git", "show", "--end-of-options", "HEAD:./schema/pluvo.graphql"]]
+
+
+@pytest.mark.parametrize(
+    "spec",
+    ["git:HEAD\nmain:schema/pluvo.graphql", "git:HEAD:schema/pluvo\r.graphql", "git:HE\x00AD:x"],
+    ids=["newline_in_revision", "carriage_return_in_path", "nul"],
+)
+def test_a_control_character_in_a_git_source_is_refused_on_one_line(
+    repository: Evolution,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    spec: str,
+) -> None:
+    """No revision or path holds one; echoed as it is, it would split the message."""
+    monkeypatch.chdir(repository.root)
+    before = _tree(repository)
+    assert repository.diff(spec, "schema/pluvo.graphql") == 2
+    err = capsys.readouterr().err
+    shown = spec.replace("\n", "\\n").replace("\r", "\\r").replace("\x00", "\\x00")
+    assert err == f"pluvo-codegen: {shown}: a git source cannot hold a control character\n"
+    assert _tree(repository) == before

@@ -85,6 +85,10 @@ def _string_locations(data: dict[str, Any]) -> None:
             directive["locations"] = "FIELD"
 
 
+def _surrogate_description(data: dict[str, Any]) -> None:
+    _type(data, "Query")["description"] = "SURROGATE"
+
+
 DEPTH = 100_000
 ERRORS_IS_A_NUMBER = {
     "pull": "the answer is not a GraphQL response (HTTP 200, application/json)",
@@ -94,6 +98,16 @@ INTROSPECTION_CASES: dict[str, tuple[bytes, str]] = {
     "json_nested_100000_deep": (
         b'{"data": ' + b"[" * DEPTH + b"]" * DEPTH + b"}",
         "nested too deeply",
+    ),
+    # Python refuses to read an integer of more than 4300 digits (a ValueError).
+    "integer_of_5000_digits": (
+        b'{"data": {"__schema": {"queryType": ' + b"9" * 5000 + b"}}}",
+        "a number longer than Python reads",
+    ),
+    # JSON's "\ud800" is a lone surrogate: graphql-core builds it, printing it fails.
+    "lone_surrogate_in_a_description": (
+        _mutated(_surrogate_description).replace(b'"SURROGATE"', b'"x\\ud800y"'),
+        "a string holds a lone surrogate (U+D800), which is not Unicode text",
     ),
     "of_type_chain_400_deep": (
         _of_type_chain(400),

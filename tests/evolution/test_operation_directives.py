@@ -89,3 +89,42 @@ def test_an_introspection_source_keeps_its_directives_too(
         data = introspection_from_schema(build_schema(Path(f"{name}.graphql").read_text()))
         Path(f"{name}.json").write_text(json.dumps({"data": data}), encoding="utf-8")
     assert set(_breaks("old.json", "new.json", capsys)) == {"Plain", "Uses"}
+
+
+LOCATION_OPERATIONS = {
+    "FIELD": "query AtField {\n  a @cached\n}\n",
+    "QUERY": "query AtQuery @cached {\n  a\n}\n",
+    "VARIABLE_DEFINITION": "query AtVariable($x: Boolean! @cached) {\n  a @include(if: $x)\n}\n",
+    "INLINE_FRAGMENT": "query AtInline {\n  ... @cached {\n    a\n  }\n}\n",
+    "FRAGMENT_SPREAD": "query AtSpread {\n  ...A @cached\n}\nfragment A on Query {\n  a\n}\n",
+    "FRAGMENT_DEFINITION": "query AtFragment {\n  ...B\n}\nfragment B on Query @cached {\n  a\n}\n",
+}
+
+
+def test_a_removed_directive_location_breaks_only_the_operations_that_use_it_there(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Dropping every location of @cached but FIELD breaks each operation that applies it
+    elsewhere, under the change for that location, and not AtField: it is still valid."""
+    locations = " | ".join(LOCATION_OPERATIONS)
+    Path("old.graphql").write_text(f"directive @cached on {locations}\n{QUERY}", encoding="utf-8")
+    Path("new.graphql").write_text(f"directive @cached on FIELD\n{QUERY}", encoding="utf-8")
+    Path("queries").mkdir()
+    for location, operation in LOCATION_OPERATIONS.items():
+        Path(f"queries/{location.lower()}.graphql").write_text(operation, encoding="utf-8")
+    assert (
+        main(["diff", "old.graphql", "new.graphql", "--queries", "queries", "--format", "json"])
+        == 1
+    )
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    found = {
+        change["message"].split("'")[1]: sorted(b["operation"] for b in change["breaks"])
+        for change in json.loads(captured.out)["changes"]
+    }
+    operations = {
+        location: [operation.split()[1].split("(")[0]]
+        for location, operation in LOCATION_OPERATIONS.items()
+        if location != "FIELD"
+    }
+    assert found == operations

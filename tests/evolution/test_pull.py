@@ -63,13 +63,15 @@ FAILURES = [
     ("html", [], "the answer is not a GraphQL response (HTTP 200, text/html)"),
     ("disabled", [], "introspection is disabled on this server"),
     ("slow", ["--timeout", "0.3"], "no answer within 0.3 s"),
+    # A byte every 0.05 s: no read times out, the whole answer would take 2 s.
+    ("drip", ["--timeout", "0.3"], "no complete answer within 0.3 s"),
 ]
 
 
 @pytest.mark.parametrize(
     ("mode", "options", "message"),
     FAILURES,
-    ids=["wrong_token", "no_token", "not_graphql", "introspection_disabled", "timeout"],
+    ids=["wrong_token", "no_token", "not_graphql", "introspection_disabled", "timeout", "drip"],
 )
 def test_a_failing_endpoint_exits_2_and_leaves_the_out_file_untouched(
     tmp_path: Path,
@@ -105,3 +107,20 @@ def test_a_url_is_a_schema_source_for_diff_too(capsys: pytest.CaptureFixture[str
         code = main(["diff", str(COMMITTED), url, "--queries", str(REPO / "queries")])
     assert code == 0
     assert "No changes" in capsys.readouterr().out
+
+
+def test_pull_follows_a_symlinked_out_file_and_keeps_the_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file the link names is replaced; the link is not swapped for a file."""
+    shared = tmp_path / "shared" / "pluvo.graphql"
+    shared.parent.mkdir()
+    shared.write_text("type Query { previous: Int }\n", encoding="utf-8")
+    link = tmp_path / "schema.graphql"
+    link.symlink_to(Path("shared") / "pluvo.graphql")
+    with run_endpoint("ok") as url:
+        assert main(["pull", "--url", url, "--out", str(link)]) == 0
+    capsys.readouterr()
+    assert link.is_symlink() and link.readlink() == Path("shared") / "pluvo.graphql"
+    assert shared.read_text(encoding="utf-8") == _canonical(COMMITTED.read_text(encoding="utf-8"))
+    assert sorted(p.name for p in shared.parent.iterdir()) == ["pluvo.graphql"]

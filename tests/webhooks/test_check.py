@@ -110,7 +110,10 @@ def test_nothing_listening_is_exit_2_not_a_violation(capsys: pytest.CaptureFixtu
     [
         (["--url", "ftp://x/", "--secret", "s"], "must start with http:// or https://"),
         (["--url", "http://127.0.0.1:9/"], "--secret (or PLUVO_WEBHOOK_SECRET) is required"),
-        (["--url", "http://127.0.0.1:9/", "--secret", "s", "--timeout", "0"], "must be a finite number above 0"),
+        (
+            ["--url", "http://127.0.0.1:9/", "--secret", "s", "--timeout", "0"],
+            "must be a finite number above 0",
+        ),
         (["--url", "http://127.0.0.1:9/", "--secret", "s", "--property", "nope"], "nope"),
     ],
 )
