@@ -1,23 +1,33 @@
-"""One run of the kit: resolve the target, take the baseline, check every property in turn."""
+"""One run of the kit: resolve the target and the schema, find the connections, check them.
+
+Properties run in two lanes when `jobs` is 2 (the default): those that may write
+(the bulk properties, and random documents, which may be mutations) one after the
+other in one lane, the read-only pagination properties in the other. Each lane has
+its own HTTP client; the report keeps the properties' order.
+"""
 
 from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema, build_schema
 
-from codegen.contract.baseline import load_baseline
+from codegen.contract.baseline import Baseline, load_baseline
+from codegen.contract.connections import Connection, find_connections
 from codegen.contract.options import ContractOptions
 from codegen.contract.outcome import ContractReport, Outcome
 from codegen.contract.probe import Probe
 from codegen.contract.properties import PROPERTIES
-from codegen.contract.property import Property
+from codegen.contract.property import Document, Property, select_documents
+from codegen.contract.record import RecordingRecorder, open_record
 from codegen.contract.recorder import Recorder
 from codegen.contract.runner import run_property
-from codegen.contract.target import open_target
+from codegen.contract.target import Target, open_target
 from codegen.contract.violation import Violation
 from codegen.errors import CodegenError, ConfigError, TargetError
 
@@ -25,34 +35,54 @@ __all__ = ["run_contract"]
 
 _PREFLIGHT = "query ContractPreflight { __typename }"
 
+Task = tuple[Property[Any], Probe]
+
 
 def run_contract(
     options: ContractOptions, on_outcome: Callable[[Outcome], None] | None = None
 ) -> ContractReport:
-    """Check every property against the target of `options`; report each as it completes."""
+    """Check every chosen property against the target of `options`; report each in order."""
     started = time.monotonic()
-    schema = _load_schema(options)
-    chosen = _choose_properties(options.properties)
+    chosen = choose_properties(options.properties, options.only)
     seed = options.seed if options.seed is not None else secrets.randbelow(2**32)
     outcomes: list[Outcome] = []
-    with open_target(options) as target:
-        recorder = Recorder(target.url, target.token, timeout=options.timeout)
+    with open_record(options.record) as sink, open_target(options) as target:
+        recorders: list[Recorder] = []
+
+        def new_recorder(lane: str) -> Recorder:
+            recorder = RecordingRecorder(target.url, target.token, options.timeout, sink, lane)
+            recorders.append(recorder)
+            return recorder
+
         try:
+            recorder = new_recorder("main")
             _preflight(recorder)
+            schema = _load_schema(options, target)
+            connections = _choose_connections(schema, options)
+            baselines = {
+                c.name: load_baseline(recorder, c, options.max_page_size)
+                for c in connections
+                if c.skip_reason is None
+            }
             probe = Probe(
                 recorder,
                 schema,
-                load_baseline(recorder),
+                Baseline(()),
                 target.known_users,
                 options.allow_mutations,
+                max_page_size=options.max_page_size,
+                baselines=baselines,
+                connections=tuple(connections),
             )
-            for prop in chosen:
-                outcome = run_property(prop, probe, max_examples=options.max_examples, seed=seed)
+            tasks = _tasks(chosen, probe, connections)
+            run = _run_in_lanes if options.jobs > 1 else _run_in_order
+            for outcome in run(tasks, new_recorder, options, seed):
                 outcomes.append(outcome)
                 if on_outcome is not None:
                     on_outcome(outcome)
         finally:
-            recorder.close()
+            for each in recorders:
+                each.close()
     return ContractReport(
         target=target.url,
         embedded=target.embedded,
@@ -61,21 +91,113 @@ def run_contract(
         allow_mutations=options.allow_mutations,
         outcomes=tuple(outcomes),
         seconds=round(time.monotonic() - started, 1),
+        max_page_size=options.max_page_size,
+        connections=tuple((c.name, c.skip_reason) for c in connections),
     )
 
 
-def _choose_properties(names: tuple[str, ...]) -> tuple[Property[Any], ...]:
-    """The named properties in report order; all of them when none is named."""
+def choose_properties(names: Sequence[str], only: Sequence[str]) -> tuple[Property[Any], ...]:
+    """The named properties of the chosen documents, in report order (all when none named)."""
     known = {prop.name for prop in PROPERTIES}
     unknown = [name for name in names if name not in known]
     if unknown:
         raise CodegenError(
             f"unknown property {', '.join(unknown)}; the properties are: {', '.join(sorted(known))}"
         )
-    return tuple(prop for prop in PROPERTIES if not names or prop.name in names)
+    documents = select_documents(only)
+    order = list(Document)
+    chosen = [p for p in PROPERTIES if (not names or p.name in names) and p.document in documents]
+    return tuple(sorted(chosen, key=lambda prop: order.index(prop.document)))
 
 
-def _load_schema(options: ContractOptions) -> GraphQLSchema:
+def _tasks(
+    chosen: Sequence[Property[Any]], probe: Probe, connections: list[Connection]
+) -> list[Task]:
+    tasks: list[Task] = []
+    for prop in chosen:
+        if prop.per_connection and connections:
+            tasks += [(prop, probe.with_connection(c)) for c in connections]
+        else:
+            tasks.append((prop, probe))
+    return tasks
+
+
+def _run_in_order(
+    tasks: list[Task], new_recorder: Callable[[str], Recorder], options: ContractOptions, seed: int
+) -> list[Outcome]:
+    return [
+        run_property(prop, probe, max_examples=options.max_examples, seed=seed)
+        for prop, probe in tasks
+    ]
+
+
+def _run_in_lanes(
+    tasks: list[Task], new_recorder: Callable[[str], Recorder], options: ContractOptions, seed: int
+) -> Any:
+    """Yield outcomes in task order while the writing and the reading lane run side by side."""
+    lanes = {"writes": new_recorder("writes"), "reads": new_recorder("reads")}
+
+    def run(task: Task, lane: str) -> Outcome:
+        prop, probe = task
+        moved = replace(probe, recorder=lanes[lane])
+        return run_property(prop, moved, max_examples=options.max_examples, seed=seed)
+
+    with (
+        ThreadPoolExecutor(1, thread_name_prefix="contract-writes") as writes,
+        ThreadPoolExecutor(1, thread_name_prefix="contract-reads") as reads,
+    ):
+        futures: list[Future[Outcome]] = [
+            (writes if task[0].writes else reads).submit(
+                run, task, "writes" if task[0].writes else "reads"
+            )
+            for task in tasks
+        ]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def _choose_connections(schema: GraphQLSchema, options: ContractOptions) -> list[Connection]:
+    given: dict[str, dict[str, Any]] = {}
+    for name, argument, value in options.variables:
+        given.setdefault(name, {})[argument] = value
+    found = find_connections(schema, given)
+    names = {c.name for c in found}
+    unknown_vars = sorted(set(given) - names)
+    if unknown_vars:
+        raise CodegenError(
+            f"--var {unknown_vars[0]}.…: no connection {unknown_vars[0]!r} on Query; "
+            f"the connections are: {', '.join(sorted(names)) or 'none'}"
+        )
+    if not options.connections:
+        return found
+    unknown = [name for name in options.connections if name not in names]
+    if unknown:
+        raise CodegenError(
+            f"unknown connection {', '.join(unknown)}; the connections on Query are: "
+            f"{', '.join(sorted(names)) or 'none'}"
+        )
+    return [c for c in found if c.name in options.connections]
+
+
+def _load_schema(options: ContractOptions, target: Target) -> GraphQLSchema:
+    """The schema from --introspect, --schema SOURCE, or the config's schema file."""
+    if options.introspect or options.schema_source is not None:
+        from codegen.evolution.introspect import Credentials
+        from codegen.evolution.introspection import build_graphql_schema
+        from codegen.evolution.load import load_schema
+
+        spec = target.url if options.introspect else str(options.schema_source)
+        loaded = load_schema(
+            spec,
+            root=options.config_file.parent,
+            credentials=Credentials(token=target.token),
+            timeout=options.timeout,
+        )
+        return build_graphql_schema(loaded.model)
     try:
         return build_schema(options.schema_path.read_text(encoding="utf-8"))
     except (OSError, GraphQLError) as exc:

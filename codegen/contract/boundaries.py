@@ -1,0 +1,112 @@
+"""The fixed boundary cases every pagination property runs before its random examples.
+
+A missing boundary must never depend on the seed, so these are the same on every
+run: `first`/`last` at 0, 1, the window's size and one either side of it; `last`
+larger than the window; `first` and `last` together; `after`/`before` at the first
+and the last cursor; an empty window (adjacent cursors); `before` with `first` and
+`after` with `last`. Sizes stay within the page-size limit, where every answer is
+defined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from codegen.contract.slices import Slice
+
+__all__ = [
+    "any_boundaries",
+    "backward_boundaries",
+    "boundary_windows",
+    "combined_boundaries",
+    "forward_boundaries",
+]
+
+Window = tuple[int | None, int | None]
+
+
+def boundary_windows(total: int, limit: int) -> list[Window]:
+    """(after, before) positions: none, at the first and the last cursor, adjacent, narrow."""
+    if total == 0:
+        return [(None, None)]
+    last = total - 1
+    narrow = min(last, max(1, limit // 2))
+    windows: list[Window] = [
+        (None, None),
+        (0, None),  # after the first cursor
+        (last, None),  # after the last cursor: empty
+        (None, 0),  # before the first cursor: empty
+        (None, last),  # before the last cursor
+        (None, 1 if total > 1 else 0),  # a window of one node, with nodes after it
+        (None, narrow),  # `before` with nodes after it, narrower than a page
+        (0, min(last, limit + 1)),  # a window of exactly `limit` nodes (when there are)
+    ]
+    if total > 1:
+        windows.append((0, 1))  # adjacent cursors: an empty window
+    if total > 2:
+        windows.append((last - 2, last))  # `after` with `before`: one node between
+    return list(dict.fromkeys(windows))
+
+
+def _width(window: Window, total: int) -> int:
+    after, before = window
+    return len(Slice(after=after, before=before).window(total))
+
+
+def _sizes(width: int, limit: int) -> list[int]:
+    """0, 1, the width and one either side of it, and the limit, all within 0..limit."""
+    wanted = (0, 1, width - 1, width, width + 1, limit)
+    return sorted({size for size in wanted if 0 <= size <= limit})
+
+
+def forward_boundaries(total: int, limit: int, *, after_required: bool = False) -> list[Slice]:
+    """`first` at every boundary size, in every boundary window."""
+    return [
+        Slice(first=size, after=after, before=before)
+        for after, before in boundary_windows(total, limit)
+        if not (after_required and after is None)
+        for size in _sizes(_width((after, before), total), limit)
+    ]
+
+
+def backward_boundaries(total: int, limit: int, *, before_required: bool = False) -> list[Slice]:
+    """`last` at every boundary size (`last` larger than the window included), every window."""
+    return [
+        Slice(last=size, after=after, before=before)
+        for after, before in boundary_windows(total, limit)
+        if not (before_required and before is None)
+        for size in _sizes(_width((after, before), total), limit)
+    ]
+
+
+def combined_boundaries(total: int, limit: int) -> list[Slice]:
+    """`first` with `last`: each at a boundary size, `last` above and below `first`."""
+    shapes: list[Slice] = []
+    for after, before in boundary_windows(total, limit):
+        width = _width((after, before), total)
+        for first in _sizes(width, limit):
+            # `last` above the page `first` leaves is where a negative slice wraps around.
+            lasts = {0, 1, first + 1, width + 1}
+            shapes += [
+                Slice(first=first, last=last, after=after, before=before)
+                for last in sorted(lasts)
+                if 0 <= last <= limit
+            ]
+    return _unique(shapes)
+
+
+def any_boundaries(total: int, limit: int) -> list[Slice]:
+    """The forward, backward and combined boundaries, and no size at all."""
+    plain = [Slice(after=after, before=before) for after, before in boundary_windows(total, limit)]
+    return _unique(
+        [
+            *plain,
+            *forward_boundaries(total, limit),
+            *backward_boundaries(total, limit),
+            *combined_boundaries(total, limit),
+        ]
+    )
+
+
+def _unique(shapes: Iterable[Slice]) -> list[Slice]:
+    return list(dict.fromkeys(shapes))
