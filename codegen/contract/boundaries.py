@@ -19,6 +19,7 @@ __all__ = [
     "backward_boundaries",
     "boundary_windows",
     "combined_boundaries",
+    "edge_boundaries",
     "forward_boundaries",
 ]
 
@@ -96,16 +97,22 @@ def combined_boundaries(total: int, limit: int) -> list[Slice]:
 
 
 def any_boundaries(total: int, limit: int) -> list[Slice]:
-    """The forward, backward and combined boundaries, and no size at all."""
+    """The forward and backward boundaries, and no size at all (combined ones have their own
+    property, which compares the nodes themselves)."""
     plain = [Slice(after=after, before=before) for after, before in boundary_windows(total, limit)]
-    return _unique(
-        [
-            *plain,
-            *forward_boundaries(total, limit),
-            *backward_boundaries(total, limit),
-            *combined_boundaries(total, limit),
-        ]
-    )
+    return _unique([*plain, *forward_boundaries(total, limit), *backward_boundaries(total, limit)])
+
+
+def edge_boundaries(total: int, limit: int) -> list[Slice]:
+    """`first` and `last` at 1, the window's size and the limit, in every boundary window."""
+    shapes = []
+    for after, before in boundary_windows(total, limit):
+        width = _width((after, before), total)
+        for size in sorted({1, width, limit}):
+            if 1 <= size <= limit:
+                shapes.append(Slice(first=size, after=after, before=before))
+                shapes.append(Slice(last=size, after=after, before=before))
+    return _unique(shapes)
 
 
 def _unique(shapes: Iterable[Slice]) -> list[Slice]:

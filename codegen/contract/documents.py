@@ -180,8 +180,8 @@ def _page_document(schema: GraphQLSchema, connection: Connection, values: dict[s
         node = ast_from_value(value, field.args[argument].type)
         if node is not None:
             arguments.append(f"{argument}: {print_ast(node)}")
-    node_type = get_named_type(get_named_type(field.type).fields["edges"].type)  # type: ignore[union-attr]
-    leaves = _leaf_fields(get_named_type(node_type.fields["node"].type))  # type: ignore[union-attr]
+    node_type = get_named_type(get_named_type(field.type).fields["edges"].type)
+    leaves = _leaf_fields(get_named_type(node_type.fields["node"].type))
     total = f" {connection.total_field}" if connection.total_field else ""
     called = f"{connection.name}({', '.join(arguments)})" if arguments else connection.name
     return (

@@ -8,10 +8,13 @@ its own HTTP client; the report keeps the properties' order.
 
 from __future__ import annotations
 
+import queue
 import secrets
+import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import replace
 from typing import Any
 
@@ -133,31 +136,67 @@ def _run_in_order(
 
 def _run_in_lanes(
     tasks: list[Task], new_recorder: Callable[[str], Recorder], options: ContractOptions, seed: int
-) -> Any:
-    """Yield outcomes in task order while the writing and the reading lane run side by side."""
-    lanes = {"writes": new_recorder("writes"), "reads": new_recorder("reads")}
+) -> Iterator[Outcome]:
+    """Yield outcomes in task order while two lanes run side by side.
 
-    def run(task: Task, lane: str) -> Outcome:
-        prop, probe = task
-        moved = replace(probe, recorder=lanes[lane])
-        return run_property(prop, moved, max_examples=options.max_examples, seed=seed)
+    The writing properties run one after the other in the first lane, so that no two
+    of them change the endpoint at once; the read-only ones are shared: the second
+    lane takes them from the start, the first joins in once its writers are done.
+    """
+    results: list[Future[Outcome]] = [Future() for _ in tasks]
+    writers = [i for i, (prop, _) in enumerate(tasks) if prop.writes]
+    readers: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for index, (prop, _) in enumerate(tasks):
+        if not prop.writes:
+            readers.put(index)
+    stop = threading.Event()
 
-    with (
-        ThreadPoolExecutor(1, thread_name_prefix="contract-writes") as writes,
-        ThreadPoolExecutor(1, thread_name_prefix="contract-reads") as reads,
-    ):
-        futures: list[Future[Outcome]] = [
-            (writes if task[0].writes else reads).submit(
-                run, task, "writes" if task[0].writes else "reads"
-            )
-            for task in tasks
-        ]
+    def run(index: int, recorder: Recorder) -> None:
+        prop, probe = tasks[index]
         try:
-            for future in futures:
-                yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()
+            outcome = run_property(
+                prop,
+                replace(probe, recorder=recorder),
+                max_examples=options.max_examples,
+                seed=seed,
+            )
+        except BaseException as error:  # handed to the main thread, which raises it
+            stop.set()
+            results[index].set_exception(error)
+        else:
+            results[index].set_result(outcome)
+
+    def lane(name: str, own: list[int]) -> None:
+        recorder = new_recorder(name)
+        for index in own:
+            if stop.is_set():
+                return
+            run(index, recorder)
+        while not stop.is_set():
+            try:
+                index = readers.get_nowait()
+            except queue.Empty:
+                return
+            run(index, recorder)
+
+    # A lane waiting on the endpoint would otherwise wait up to 5 ms for the
+    # interpreter lock after each answer, while the other lane draws examples.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, 0.0005))
+    threads = [
+        threading.Thread(target=lane, args=("writes", writers), daemon=True),
+        threading.Thread(target=lane, args=("reads", []), daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        for result in results:
+            yield result.result()
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+        sys.setswitchinterval(interval)
 
 
 def _choose_connections(schema: GraphQLSchema, options: ContractOptions) -> list[Connection]:

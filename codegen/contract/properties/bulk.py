@@ -127,7 +127,8 @@ def known_users_succeed(probe: Probe, issuance: Issuance) -> None:
 
 @contract_property(
     Document.PLUVO,
-    "Issuing a certificate to users creates, for each user, an item in that user's portfolio; `title` overrides the title; `issueDate` is the item's startDate.",
+    "Issuing a certificate to users creates, for each user, an item in that user's "
+    "portfolio; `title` overrides the title; `issueDate` is the item's startDate.",
     _some_known_users,
     Needs.MUTATIONS,
     Needs.TEMPLATE,

@@ -16,7 +16,7 @@ __all__ = ["count_is_the_total", "cursors_stay_usable", "identical_requests_get_
 
 # `cursors_stay_usable` re-reads the cursor at a position by paging from the start,
 # so it picks positions within the first few pages.
-MAX_REREAD_PAGES = 5
+MAX_REREAD_PAGES = 2
 
 
 def _one_page(probe: Probe) -> st.SearchStrategy[Slice]:

@@ -45,7 +45,7 @@ __all__ = [
 
 # A traversal per example stays within this many pages: page sizes below
 # total / MAX_TRAVERSAL_PAGES are not tried, so that one example stays quick.
-MAX_TRAVERSAL_PAGES = 12
+MAX_TRAVERSAL_PAGES = 6
 
 EDGES_TO_RETURN = (
     "EdgesToReturn: if first is set and edges has length greater than first, slice edges to "
