@@ -32,20 +32,18 @@ def boundary_windows(total: int, limit: int) -> list[Window]:
         return [(None, None)]
     last = total - 1
     narrow = min(last, max(1, limit // 2))
-    windows: list[Window] = [
-        (None, None),
+    # Narrow windows first: they hold the off-by-one cases, so a bug fails early.
+    windows: list[Window] = [(None, None), (None, narrow)]
+    if total > 2:
+        windows.append((last - 2, last))  # `after` with `before`: one node between
+    if total > 1:
+        windows.append((0, 1))  # adjacent cursors: an empty window
+    windows += [
         (0, None),  # after the first cursor
         (last, None),  # after the last cursor: empty
         (None, 0),  # before the first cursor: empty
         (None, last),  # before the last cursor
-        (None, 1 if total > 1 else 0),  # a window of one node, with nodes after it
-        (None, narrow),  # `before` with nodes after it, narrower than a page
-        (0, min(last, limit + 1)),  # a window of exactly `limit` nodes (when there are)
     ]
-    if total > 1:
-        windows.append((0, 1))  # adjacent cursors: an empty window
-    if total > 2:
-        windows.append((last - 2, last))  # `after` with `before`: one node between
     return list(dict.fromkeys(windows))
 
 

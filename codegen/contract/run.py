@@ -100,7 +100,8 @@ def run_contract(
 
 
 def choose_properties(names: Sequence[str], only: Sequence[str]) -> tuple[Property[Any], ...]:
-    """The named properties of the chosen documents, in report order (all when none named)."""
+    """The named properties (in the order given) of the chosen documents; without names, every
+    property of those documents, grouped by document."""
     known = {prop.name for prop in PROPERTIES}
     unknown = [name for name in names if name not in known]
     if unknown:
@@ -108,8 +109,12 @@ def choose_properties(names: Sequence[str], only: Sequence[str]) -> tuple[Proper
             f"unknown property {', '.join(unknown)}; the properties are: {', '.join(sorted(known))}"
         )
     documents = select_documents(only)
+    if names:  # in the order given: a property may need another to run first
+        by_name = {prop.name: prop for prop in PROPERTIES}
+        named = [by_name[name] for name in dict.fromkeys(names)]
+        return tuple(prop for prop in named if prop.document in documents)
     order = list(Document)
-    chosen = [p for p in PROPERTIES if (not names or p.name in names) and p.document in documents]
+    chosen = [prop for prop in PROPERTIES if prop.document in documents]
     return tuple(sorted(chosen, key=lambda prop: order.index(prop.document)))
 
 

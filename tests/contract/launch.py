@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["HERE", "REPO", "KitRun", "Served", "run_kit", "serve"]
+__all__ = ["HERE", "REPO", "KitRun", "Served", "bug_url", "run_kit", "serve"]
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -63,12 +63,21 @@ class KitRun:
 
 
 @contextlib.contextmanager
-def serve(directory: Path, bug: str | None = None) -> Iterator[Served]:
-    """Run the reference server, with `bug` injected when given; stop it on exit."""
+def serve(directory: Path, bug: str | None = None, *, bug_paths: bool = False) -> Iterator[Served]:
+    """Run the reference server, with `bug` injected when given; stop it on exit.
+
+    With `bug_paths`, one server serves every bug of `broken_server.PAGE_BUGS` at
+    `/bug/NAME/graphql/` (see `bug_url`), and the unpatched server at `/graphql/`.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     fixture = directory / "fixture.json"
     fixture.unlink(missing_ok=True)  # a server started earlier in this folder wrote one
-    program = [str(HERE / "broken_server.py"), "--bug", bug] if bug else ["-m", "codegen", "serve"]
+    if bug_paths:
+        program = [str(HERE / "broken_server.py"), "--bug-paths"]
+    elif bug:
+        program = [str(HERE / "broken_server.py"), "--bug", bug]
+    else:
+        program = ["-m", "codegen", "serve"]
     command = [
         sys.executable,
         *program,
@@ -130,6 +139,11 @@ def run_kit(*arguments: str, env: dict[str, str] | None = None) -> KitRun:
         env={**clean, **(env or {})},
     )
     return KitRun(done.returncode, done.stdout, done.stderr)
+
+
+def bug_url(served: Served, bug: str) -> str:
+    """The URL of one broken variant on a server started with `bug_paths`."""
+    return served.url.replace("/graphql/", f"/bug/{bug}/graphql/")
 
 
 def kit_arguments(served: Served, *extra: str) -> Sequence[str]:
