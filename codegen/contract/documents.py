@@ -40,7 +40,15 @@ from codegen.contract.connections import Connection
 from codegen.contract.probe import Probe
 from codegen.contract.slices import Slice, any_slices
 
-__all__ = ["invalid_documents", "is_invalid", "known_documents", "valid_documents"]
+__all__ = [
+    "invalid_boundaries",
+    "invalid_documents",
+    "is_invalid",
+    "known_boundaries",
+    "known_documents",
+    "valid_boundaries",
+    "valid_documents",
+]
 
 _SCALARS: dict[str, st.SearchStrategy[ValueNode]] = {
     "UUID": st.uuids().map(nodes.String),
@@ -220,3 +228,45 @@ def invalid_documents(probe: Probe) -> st.SearchStrategy[str]:
     negative = _raw_documents(probe, hg.Mode.NEGATIVE).map(print_ast)
     cut = _truncated(valid_documents(probe))
     return (negative | cut).filter(lambda document: is_invalid(probe.schema, document))
+
+
+# Fixed documents, run before the random ones on every seed ------------------------------
+
+NON_ASCII = "ünïcødé ✓ 証明書"
+
+
+def valid_boundaries(probe: Probe) -> list[str]:
+    """Small valid documents: plain, with non-ASCII text, and a first page of each connection."""
+    documents = [
+        "{ __typename }",
+        f"# {NON_ASCII}\n{{ __typename }}",
+        f'query {{ __typename @skip(if: false) }} # "{NON_ASCII}"',
+    ]
+    documents += known_boundaries(probe)
+    return [d for d in documents if not is_invalid(probe.schema, d)]
+
+
+def known_boundaries(probe: Probe) -> list[str]:
+    """A first page of every connection, and a known user's portfolio when the schema has one."""
+    documents = [
+        _page_document(probe.schema, connection, connection.variables({"first": 1}))
+        for connection in probe.connections
+        if connection.skip_reason is None and connection.forward
+    ]
+    query = probe.schema.query_type
+    if probe.known_users and query is not None and "portfolioItems" in query.fields:
+        user = json.dumps(probe.known_users[0])
+        documents.append(f"{{ portfolioItems(userId: {user}) {{ {_ITEM_FIELDS} }} }}")
+    return [d for d in documents if not is_invalid(probe.schema, d)]
+
+
+def invalid_boundaries(probe: Probe) -> list[str]:
+    """An empty document, one cut short, an unknown field, and non-ASCII in a bad one."""
+    documents = [
+        "",
+        "{",
+        "query { __typename",
+        "{ noSuchFieldAnywhere }",
+        f'{{ __typename(text: "{NON_ASCII}") }}',
+    ]
+    return [d for d in documents if is_invalid(probe.schema, d)]

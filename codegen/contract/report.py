@@ -8,6 +8,7 @@ line per request and response. The JSON report carries the full exchanges.
 from __future__ import annotations
 
 import json
+import textwrap
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable
 from typing import Any
@@ -24,6 +25,10 @@ __all__ = [
     "render_summary",
     "render_text",
 ]
+
+
+# Text lines are wrapped at this width.
+WIDTH = 100
 
 
 def render_group_header(document: str) -> str:
@@ -94,23 +99,33 @@ def render_text(report: ContractReport, *, lines: bool = True) -> str:
     return "\n".join(out) + "\n"
 
 
+def _wrap(text: str, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
+    )
+
+
 def _render_violation(outcome: Outcome) -> list[str]:
     where = f" on {outcome.connection}" if outcome.connection else ""
     out = [
         f"VIOLATED {outcome.name}{where} ({outcome.document})",
-        f"  {outcome.statement}",
-        f'  Rule: "{outcome.rule}"',
+        *_wrap(outcome.statement, "  ", "  "),
+        *_wrap(f'"{outcome.rule}"', "  Rule: ", "        "),
     ]
     example = outcome.counterexample
     if example is None:
         return out
     kind = " (a boundary case, run on every seed)" if example.boundary else ""
-    out += [f"  Why: {example.message}", f"  Example{kind}: {example.example}"]
+    out += _wrap(example.message, "  Why: ", "       ")
+    out += _wrap(example.example, f"  Example{kind}: ", "    ")
     count = len(example.brief)
+    if not count:
+        out.append("  Seen in the traversal taken at the start of the run (see --record).")
+        return out
     out.append(f"  {count} request{'' if count == 1 else 's'}:")
     for number, (request, response) in enumerate(example.brief, start=1):
-        out.append(f"    {number}. {request}")
-        out.append(f"       → {response}")
+        out += _wrap(request, f"    {number}. ", "         ")
+        out += _wrap(response, "       → ", "         ")
     return out
 
 

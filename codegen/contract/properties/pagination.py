@@ -60,18 +60,33 @@ APPLY_CURSORS = (
 
 
 def describe_positions(baseline: Baseline, ids: Sequence[str | None]) -> str:
-    """Ids as their positions in the baseline: `[3, 4, 5]`, `?<id>` for an id it lacks."""
+    """Ids as their positions in the baseline, runs shortened: `[3..9, 11]`; `?<id>` for an id
+    the baseline lacks."""
     where: dict[str | None, int] = {}
     for position, node_id in enumerate(baseline.ids):
         where.setdefault(node_id, position)
-    positions = [where.get(i) if i is not None else None for i in ids]
-    if len(ids) > 4 and None not in positions:
-        start = positions[0]
-        assert start is not None
-        if positions == list(range(start, start + len(positions))):
-            return f"[{start}..{start + len(positions) - 1}]"
-    shown = [str(p) if p is not None else f"?{i}" for p, i in zip(positions, ids, strict=True)]
-    return "[" + ", ".join(shown) + "]"
+    parts: list[str] = []
+    run: list[int] = []
+
+    def close() -> None:
+        if len(run) >= 3:
+            parts.append(f"{run[0]}..{run[-1]}")
+        else:
+            parts.extend(str(position) for position in run)
+        run.clear()
+
+    for node_id in ids:
+        position = where.get(node_id) if node_id is not None else None
+        if position is None:
+            close()
+            parts.append(f"?{node_id}")
+        elif run and position == run[-1] + 1:
+            run.append(position)
+        else:
+            close()
+            run.append(position)
+    close()
+    return "[" + ", ".join(parts) + "]"
 
 
 def _total(probe: Probe) -> int:

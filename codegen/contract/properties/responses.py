@@ -6,7 +6,13 @@ from graphql import parse
 from hypothesis import strategies as st
 
 from codegen.contract.conformance import find_nonconformity
-from codegen.contract.documents import invalid_documents, known_documents, valid_documents
+from codegen.contract.documents import (
+    invalid_boundaries,
+    invalid_documents,
+    known_documents,
+    valid_boundaries,
+    valid_documents,
+)
 from codegen.contract.probe import Probe
 from codegen.contract.property import Document, contract_property
 from codegen.contract.violation import Violation
@@ -24,6 +30,7 @@ __all__ = [
     "a well-formed GraphQL-over-HTTP request, independent of any GraphQL request error or "
     "GraphQL field error raised.",
     valid_documents,
+    boundaries=valid_boundaries,
 )
 def valid_documents_never_get_5xx(probe: Probe, document: str) -> None:
     """Random valid documents, generated with hypothesis-graphql, never get an HTTP 5xx."""
@@ -41,6 +48,7 @@ def _any_documents(probe: Probe) -> st.SearchStrategy[str]:
     "CompleteValue: if the field type is Non-Null and the completed result is null, raise a "
     "field error; a leaf value is the result of coercing it by its type's result coercion.",
     _any_documents,
+    boundaries=valid_boundaries,
 )
 def responses_conform_to_the_schema(probe: Probe, document: str) -> None:
     """Every response conforms to the schema: non-null fields are non-null, and every value has its
@@ -66,6 +74,7 @@ def responses_conform_to_the_schema(probe: Probe, document: str) -> None:
     "A request that fails validation is a request error: the response has `errors` and no "
     "data; with application/json it SHOULD still get status 200, and a 4xx is allowed.",
     invalid_documents,
+    boundaries=invalid_boundaries,
 )
 def invalid_documents_get_errors(probe: Probe, document: str) -> None:
     """Random invalid documents get GraphQL errors, never an HTTP 5xx."""
