@@ -22,12 +22,13 @@ class RecordSink:
         self._file = file
         self._lock = threading.Lock()
 
-    def write(self, lane: str, exchange: Exchange) -> None:
+    def write(self, lane: str, label: str, exchange: Exchange) -> None:
         """Write the exchange: the request as sent, the status, the whole body or its text."""
         if self._file is None:
             return
         line = {
             "lane": lane,
+            "property": label,
             "request": dict(exchange.request),
             "status": exchange.status,
             "body": exchange.body,
@@ -62,6 +63,8 @@ class RecordingRecorder(Recorder):
         super().__init__(url, token, timeout=timeout)
         self._sink = sink
         self._lane = lane
+        # The property (and connection) now running, which each line names.
+        self.label = "setup"
 
     def post(self, query: str, variables: Mapping[str, Any] | None = None) -> Exchange:
         """Send, record, and write the exchange to the sink."""
@@ -70,7 +73,7 @@ class RecordingRecorder(Recorder):
             exchange = super().post(query, variables)
         except Exception:
             for failed in self.exchanges[before:]:
-                self._sink.write(self._lane, failed)  # the request that got no answer
+                self._sink.write(self._lane, self.label, failed)  # the request that got no answer
             raise
-        self._sink.write(self._lane, exchange)
+        self._sink.write(self._lane, self.label, exchange)
         return exchange

@@ -130,13 +130,19 @@ def _tasks(
     return tasks
 
 
+def _label(prop: Property[Any], probe: Probe, recorder: Recorder) -> None:
+    """Name the running property in the record."""
+    if isinstance(recorder, RecordingRecorder):
+        connection = probe.connection.name if prop.per_connection and probe.connection else None
+        recorder.label = f"{prop.name}[{connection}]" if connection else prop.name
+
+
 def _run_in_order(
     tasks: list[Task], new_recorder: Callable[[str], Recorder], options: ContractOptions, seed: int
-) -> list[Outcome]:
-    return [
-        run_property(prop, probe, max_examples=options.max_examples, seed=seed)
-        for prop, probe in tasks
-    ]
+) -> Iterator[Outcome]:
+    for prop, probe in tasks:
+        _label(prop, probe, probe.recorder)
+        yield run_property(prop, probe, max_examples=options.max_examples, seed=seed)
 
 
 def _run_in_lanes(
@@ -158,6 +164,7 @@ def _run_in_lanes(
 
     def run(index: int, recorder: Recorder) -> None:
         prop, probe = tasks[index]
+        _label(prop, probe, recorder)
         try:
             outcome = run_property(
                 prop,

@@ -76,15 +76,15 @@ def describe_positions(baseline: Baseline, ids: Sequence[str | None]) -> str:
         run.clear()
 
     for node_id in ids:
-        position = where.get(node_id) if node_id is not None else None
-        if position is None:
+        found = where.get(node_id) if node_id is not None else None
+        if found is None:
             close()
             parts.append(f"?{node_id}")
-        elif run and position == run[-1] + 1:
-            run.append(position)
+        elif run and found == run[-1] + 1:
+            run.append(found)
         else:
             close()
-            run.append(position)
+            run.append(found)
     close()
     return "[" + ", ".join(parts) + "]"
 
