@@ -188,3 +188,60 @@ def test_nothing_checked_exits_2_unless_skips_are_allowed(
     code, report = contract(capsys, *arguments, "--allow-skips")
     assert code == 0
     assert report["summary"]["skipped"] == len(report["properties"]) > 0
+
+
+def test_a_page_over_the_house_limit_is_pluvos_rule_not_a_relay_violation(
+    relay_url: str, relay_sdl: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """graphql-relay has no page-size limit: `first: 11` returns 11 ships. With a limit of 10
+    that breaks Pluvo's rule, reported on its own, and no Relay property."""
+    code, report = contract(
+        capsys,
+        *("--url", relay_url, "--schema", str(relay_sdl), "--connection", "ships"),
+        *("--max-page-size", "10", "--max-examples", "5", "--seed", "0", "--format", "json"),
+        *("--property", "pages_never_exceed_their_size"),
+        *("--property", "pages_respect_the_page_size_limit"),
+    )
+    assert code == 1
+    outcomes = {p["name"]: (p["status"], p["document"]) for p in report["properties"]}
+    assert outcomes == {
+        "pages_never_exceed_their_size": ("held", "Relay Cursor Connections spec"),
+        "pages_respect_the_page_size_limit": ("violated", "Pluvo's documentation"),
+    }
+    (violation,) = [p for p in report["properties"] if p["status"] == "violated"]
+    assert "the limit is 10" in violation["counterexample"]["message"]
+    assert report["max_page_size"] == 10
+
+
+def test_only_spec_runs_just_the_normative_properties(
+    relay_url: str, relay_sdl: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report = contract(
+        capsys,
+        *("--url", relay_url, "--schema", str(relay_sdl), "--connection", "ships"),
+        *("--only", "spec", "--max-examples", "2", "--seed", "0", "--format", "json"),
+    )
+    assert code == 0
+    documents = {p["document"] for p in report["properties"]}
+    assert documents == {
+        "Relay Cursor Connections spec",
+        "GraphQL specification",
+        "GraphQL over HTTP",
+    }
+
+
+def test_the_schema_can_come_from_a_git_revision(
+    relay_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--schema git:REV:path` reads the schema as committed; ours has no `ships` connection."""
+    code = main(
+        [
+            "contract",
+            *CONFIG,
+            *("--url", relay_url, "--schema", "git:HEAD:schema/pluvo.graphql"),
+            *("--connection", "ships", "--format", "json"),
+        ]
+    )
+    assert code == 2
+    message = json.loads(capsys.readouterr().out)["error"]["message"]
+    assert "unknown connection ships" in message and "certificates" in message

@@ -177,7 +177,8 @@ def _unknown_template(draw: st.DrawFn, probe: Probe) -> Issuance:
 
 @contract_property(
     Document.HOUSE,
-    HOUSE_RULE + "an unknown template is a GraphQL error, and nothing is issued.",
+    "Pluvo's documentation does not say what an unknown template does; the house policy: "
+    "it is a GraphQL error, and nothing is issued.",
     _unknown_template,
     Needs.MUTATIONS,
     Needs.TEMPLATE,
