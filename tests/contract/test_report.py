@@ -6,6 +6,7 @@ import json
 import xml.etree.ElementTree as ElementTree
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,10 +25,6 @@ class Runs:
     def __init__(self, text: KitRun, json_run: KitRun, folder: Path) -> None:
         self.text, self.json, self.folder = text, json_run, folder
 
-    @property
-    def report(self) -> dict[str, object]:
-        return self.json.report
-
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
@@ -41,7 +38,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
             return Runs(text.result(), as_json.result(), folder)
 
 
-def properties(runs: Runs) -> list[dict[str, object]]:
+def properties(runs: Runs) -> list[dict[str, Any]]:
     found = runs.json.report["properties"]
     assert isinstance(found, list)
     return found
