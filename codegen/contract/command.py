@@ -13,9 +13,13 @@ import os
 import sys
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codegen.errors import CodegenError
+
+if TYPE_CHECKING:
+    from codegen.config import Config
+    from codegen.contract.embedded import EmbeddedLaunch
 
 __all__ = ["CONTRACT_EPILOG", "add_contract_arguments", "run_contract_command"]
 
@@ -179,6 +183,44 @@ def run_contract_command(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from codegen.config import load_config
+
+    env = os.environ
+    token_url = args.token_url or (None if args.token else env.get("PLUVO_TOKEN_URL"))
+    client_id = args.client_id or env.get("PLUVO_CLIENT_ID")
+    client_secret = args.client_secret or env.get("PLUVO_CLIENT_SECRET")
+    if token_url is not None and not (client_id and client_secret):
+        raise CodegenError("--token-url needs --client-id and --client-secret")
+    if args.url is not None and not args.url.startswith(("http://", "https://")):
+        raise CodegenError(f"--url must start with http:// or https://, got {args.url!r}")
+    user_ids = list(args.user_ids or [])
+    for part in filter(None, ([] if user_ids else env.get("PLUVO_USER_IDS", "").split(","))):
+        try:
+            user_ids.append(str(uuid.UUID(part.strip())))
+        except ValueError:
+            raise CodegenError(f"PLUVO_USER_IDS: expected UUIDs, got {part.strip()!r}") from None
+    config = load_config(args.config)
+    launched = None
+    if args.url is None:
+        # Started first, the server boots while the kit imports hypothesis and the rest.
+        from codegen.contract.embedded import launch_embedded_server
+
+        launched = launch_embedded_server(config.file)
+    try:
+        return _check(args, config, token_url, client_id, client_secret, user_ids, launched)
+    finally:
+        if launched is not None:
+            launched.stop()
+
+
+def _check(
+    args: argparse.Namespace,
+    config: Config,
+    token_url: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    user_ids: list[str],
+    launched: EmbeddedLaunch | None,
+) -> int:
     from codegen.contract.connections import parse_vars
     from codegen.contract.options import (
         DEFAULT_MAX_EXAMPLES,
@@ -196,26 +238,12 @@ def _run(args: argparse.Namespace) -> int:
     from codegen.contract.run import run_contract
 
     env = os.environ
-    token_url = args.token_url or (None if args.token else env.get("PLUVO_TOKEN_URL"))
-    client_id = args.client_id or env.get("PLUVO_CLIENT_ID")
-    client_secret = args.client_secret or env.get("PLUVO_CLIENT_SECRET")
-    if token_url is not None and not (client_id and client_secret):
-        raise CodegenError("--token-url needs --client-id and --client-secret")
-    if args.url is not None and not args.url.startswith(("http://", "https://")):
-        raise CodegenError(f"--url must start with http:// or https://, got {args.url!r}")
-    user_ids = list(args.user_ids or [])
-    for part in filter(None, ([] if user_ids else env.get("PLUVO_USER_IDS", "").split(","))):
-        try:
-            user_ids.append(str(uuid.UUID(part.strip())))
-        except ValueError:
-            raise CodegenError(f"PLUVO_USER_IDS: expected UUIDs, got {part.strip()!r}") from None
     parsed = parse_vars(args.variables or [])
     variables = tuple(
         (name, argument, value)
         for name, arguments in parsed.items()
         for argument, value in arguments.items()
     )
-    config = load_config(args.config)
     options = ContractOptions(
         config_file=config.file,
         schema_path=config.schema_path,
@@ -247,7 +275,7 @@ def _run(args: argparse.Namespace) -> int:
             print(render_group_header(outcome.document), flush=True)
         print(render_outcome_line(outcome), flush=True)
 
-    report = run_contract(options, on_outcome=show if as_text else None)
+    report = run_contract(options, on_outcome=show if as_text else None, launched=launched)
     if args.junit_xml is not None:
         try:
             args.junit_xml.write_text(render_junit(report), encoding="utf-8")

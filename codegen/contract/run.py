@@ -22,6 +22,7 @@ from graphql import GraphQLError, GraphQLSchema, build_schema
 
 from codegen.contract.baseline import Baseline, load_baseline
 from codegen.contract.connections import Connection, find_connections
+from codegen.contract.embedded import EmbeddedLaunch
 from codegen.contract.options import ContractOptions
 from codegen.contract.outcome import ContractReport, Outcome
 from codegen.contract.probe import Probe
@@ -42,14 +43,24 @@ Task = tuple[Property[Any], Probe]
 
 
 def run_contract(
-    options: ContractOptions, on_outcome: Callable[[Outcome], None] | None = None
+    options: ContractOptions,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    *,
+    launched: EmbeddedLaunch | None = None,
 ) -> ContractReport:
-    """Check every chosen property against the target of `options`; report each in order."""
+    """Check every chosen property against the target of `options`; report each in order.
+
+    `launched` is an embedded server started early (it is stopped here either way)."""
     started = time.monotonic()
-    chosen = choose_properties(options.properties, options.only)
+    try:
+        chosen = choose_properties(options.properties, options.only)
+    except CodegenError:
+        if launched is not None:
+            launched.stop()
+        raise
     seed = options.seed if options.seed is not None else secrets.randbelow(2**32)
     outcomes: list[Outcome] = []
-    with open_record(options.record) as sink, open_target(options) as target:
+    with open_record(options.record) as sink, open_target(options, launched) as target:
         recorders: list[Recorder] = []
 
         def new_recorder(lane: str) -> Recorder:
