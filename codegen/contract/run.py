@@ -25,7 +25,7 @@ from codegen.contract.connections import Connection, find_connections
 from codegen.contract.embedded import EmbeddedLaunch
 from codegen.contract.options import ContractOptions
 from codegen.contract.outcome import ContractReport, Outcome
-from codegen.contract.probe import Probe
+from codegen.contract.probe import ISSUING_TEMPLATES, Probe
 from codegen.contract.properties import PROPERTIES
 from codegen.contract.property import Document, Property, select_documents
 from codegen.contract.record import RecordingRecorder, open_record
@@ -72,10 +72,12 @@ def run_contract(
             recorder = new_recorder("main")
             _preflight(recorder)
             schema = _load_schema(options, target)
-            connections = _choose_connections(schema, options)
+            connections, templates = _choose_connections(schema, options)
+            # The bulk properties issue templates from `certificates`, checked or not.
+            paged = [*connections, *([templates] if templates and options.allow_mutations else [])]
             baselines = {
                 c.name: load_baseline(recorder, c, options.max_page_size)
-                for c in connections
+                for c in paged
                 if c.skip_reason is None
             }
             probe = Probe(
@@ -222,7 +224,10 @@ def _run_in_lanes(
         sys.setswitchinterval(interval)
 
 
-def _choose_connections(schema: GraphQLSchema, options: ContractOptions) -> list[Connection]:
+def _choose_connections(
+    schema: GraphQLSchema, options: ContractOptions
+) -> tuple[list[Connection], Connection | None]:
+    """The connections to check, and `certificates` when it is found but not chosen."""
     given: dict[str, dict[str, Any]] = {}
     for name, argument, value in options.variables:
         given.setdefault(name, {})[argument] = value
@@ -235,14 +240,16 @@ def _choose_connections(schema: GraphQLSchema, options: ContractOptions) -> list
             f"the connections are: {', '.join(sorted(names)) or 'none'}"
         )
     if not options.connections:
-        return found
+        return found, None
     unknown = [name for name in options.connections if name not in names]
     if unknown:
         raise CodegenError(
             f"unknown connection {', '.join(unknown)}; the connections on Query are: "
             f"{', '.join(sorted(names)) or 'none'}"
         )
-    return [c for c in found if c.name in options.connections]
+    chosen = [c for c in found if c.name in options.connections]
+    left_out = [c for c in found if c.name == ISSUING_TEMPLATES and c not in chosen]
+    return chosen, (left_out[0] if left_out else None)
 
 
 def _load_schema(options: ContractOptions, target: Target) -> GraphQLSchema:
