@@ -68,7 +68,11 @@ class Connection:
 
     def variables(self, paging: Mapping[str, Any]) -> dict[str, Any]:
         """The page query's variables: the paging ones that are set, then the fixed ones."""
-        values = {name: value for name, value in paging.items() if value is not None}
+        values = {
+            name: value
+            for name, value in paging.items()
+            if value is not None and name in self.argument_types
+        }
         values.update({f"v_{name}": value for name, _, value in self.fixed})
         return values
 

@@ -22,6 +22,7 @@ from codegen.contract.brief import describe_example, summarize_exchange
 from codegen.contract.outcome import Counterexample, Outcome, Status
 from codegen.contract.probe import Probe
 from codegen.contract.property import Property, find_skip_reason
+from codegen.contract.slices import Slice
 from codegen.contract.violation import Violation
 from codegen.errors import CodegenError
 
@@ -90,10 +91,13 @@ def _build_test(
     seed: int,
 ) -> Callable[[], None]:
     """The hypothesis test of `prop`; each failing call appends its counterexample."""
-    boundaries = list(prop.boundaries(probe)) if prop.boundaries is not None else []
+    raw = prop.boundaries(probe) if prop.boundaries is not None else []
+    boundaries = list(dict.fromkeys(_fit(probe, example) for example in raw))
     boundary_ids = {id(example) for example in boundaries}
 
     def check(example: Any) -> None:
+        is_boundary = id(example) in boundary_ids
+        example = _fit(probe, example)
         probe.recorder.clear()
         try:
             prop.check(probe, example)
@@ -108,7 +112,7 @@ def _build_test(
                     describe_example(example),
                     exchanges,
                     brief,
-                    boundary=id(example) in boundary_ids,
+                    boundary=is_boundary,
                 )
             )
             raise
@@ -128,6 +132,19 @@ def _build_test(
         suppress_health_check=list(HealthCheck),
     )(hypothesis_seed(seed)(test))
     return configured
+
+
+def _fit(probe: Probe, example: Any) -> Any:
+    """Leave out the arguments the connection does not take (a forward-only one: `before`)."""
+    connection = probe.connection
+    if connection is None:
+        return example
+    taken = connection.argument_types
+    if isinstance(example, Slice):
+        return example.fit(taken)
+    if isinstance(example, tuple) and example and isinstance(example[0], Slice):
+        return (example[0].fit(taken), *example[1:])
+    return example
 
 
 def _describe(error: Exception) -> str:

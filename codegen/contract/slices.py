@@ -9,6 +9,7 @@ then the last `last`.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from hypothesis import strategies as st
@@ -36,6 +37,15 @@ class Slice:
             after=None if self.after is None else cursors[self.after],
             last=self.last,
             before=None if self.before is None else cursors[self.before],
+        )
+
+    def fit(self, taken: Collection[str]) -> Slice:
+        """This slice without the arguments a connection does not take."""
+        return Slice(
+            first=self.first if "first" in taken else None,
+            last=self.last if "last" in taken else None,
+            after=self.after if "after" in taken else None,
+            before=self.before if "before" in taken else None,
         )
 
     def arguments(self) -> str:

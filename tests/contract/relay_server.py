@@ -1,9 +1,9 @@
 """A small third-party Relay server: graphql-relay's `connection_from_array` on graphql-core.
 
-Three connections on `Query`: `ships` (correct), `planets` (with a bug: `last: 0`
-is read as "no last" and returns everything, as a Strawberry release did) and
-`crew`, which needs a `shipId`. Served over real HTTP on loopback from a thread
-of the test process, at `/graphql/`.
+Four connections on `Query`: `ships` (correct), `planets` (with a bug: `last: 0`
+is read as "no last" and returns everything, as a Strawberry release did), `crew`,
+which needs a `shipId`, and `moons`, forward only (`first`/`after`), without a total.
+Served over real HTTP on loopback from a thread of the test process, at `/graphql/`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,12 @@ from graphql import (
     parse,
     validate,
 )
-from graphql_relay import connection_args, connection_definitions, connection_from_array
+from graphql_relay import (
+    connection_args,
+    connection_definitions,
+    connection_from_array,
+    forward_connection_args,
+)
 
 __all__ = ["SCHEMA", "serve_relay"]
 
@@ -64,6 +69,13 @@ CREW = {
 }
 
 
+MOONS = [{"id": f"moon-{n:02d}", "name": f"Moon {n}"} for n in range(12)]
+
+
+def _moons(_: Any, __: Any, **arguments: Any) -> Any:
+    return connection_from_array(MOONS, arguments)
+
+
 def _ships(_: Any, __: Any, **arguments: Any) -> _Page:
     return _Page(SHIPS, arguments)
 
@@ -92,6 +104,11 @@ SCHEMA = GraphQLSchema(
                 _connection("CrewMember", "count"),
                 args={"shipId": GraphQLArgument(GraphQLNonNull(GraphQLID)), **connection_args},
                 resolve=_crew,
+            ),
+            "moons": GraphQLField(
+                connection_definitions(_node_type("Moon")).connection_type,
+                args=forward_connection_args,
+                resolve=_moons,
             ),
             "hello": GraphQLField(GraphQLString, resolve=lambda *_: "hello"),
         },

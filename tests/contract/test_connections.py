@@ -55,10 +55,12 @@ def by_connection(report: dict[str, Any], status: str) -> dict[str | None, set[s
 
 def test_every_connection_on_query_is_found_with_its_total_and_directions() -> None:
     found = {c.name: c for c in find_connections(SCHEMA)}
-    assert sorted(found) == ["crew", "planets", "ships"]
+    assert sorted(found) == ["crew", "moons", "planets", "ships"]
     assert found["ships"].total_field == "count"
     assert found["planets"].total_field == "totalCount"
-    assert all(c.forward and c.backward for c in found.values())
+    assert found["moons"].total_field is None
+    assert all(c.forward for c in found.values())
+    assert [name for name, c in found.items() if not c.backward] == ["moons"]
     assert found["ships"].skip_reason is None
     reason = found["crew"].skip_reason
     assert reason is not None and "shipId: ID!" in reason and "--var crew.shipId=" in reason
@@ -111,12 +113,20 @@ def test_the_bug_in_the_second_connection_is_caught_and_attributed_to_it(
 ) -> None:
     code, report = contract(capsys, "--url", relay_url, "--schema", str(relay_sdl), *QUICK)
     assert code == 1
-    assert [c["name"] for c in report["connections"]] == ["ships", "planets", "crew"]
+    assert [c["name"] for c in report["connections"]] == ["ships", "planets", "crew", "moons"]
     violated = by_connection(report, "violated")
     assert set(violated) == {"planets"}
     assert "before_returns_the_preceding_nodes" in violated["planets"]
     held = by_connection(report, "held")
     assert "before_returns_the_preceding_nodes" in held["ships"]
+    # Forward only: what needs `last` is skipped with the reason, the rest holds.
+    assert "after_returns_the_following_nodes" in held["moons"]
+    moons_skipped = {
+        p["name"]: p["reason"]
+        for p in report["properties"]
+        if p["connection"] == "moons" and p["status"] == "skipped"
+    }
+    assert moons_skipped["before_returns_the_preceding_nodes"] == "moons takes no `last`/`before`"
     skipped = [p for p in report["properties"] if p["connection"] == "crew"]
     assert skipped and all(p["status"] == "skipped" for p in skipped)
     assert all("--var crew.shipId=" in p["reason"] for p in skipped)
@@ -169,11 +179,11 @@ def test_an_unknown_connection_is_a_json_error_with_the_known_ones(
     relay_url: str, relay_sdl: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, answer = contract(
-        capsys, "--url", relay_url, "--schema", str(relay_sdl), "--connection", "moons", *QUICK
+        capsys, "--url", relay_url, "--schema", str(relay_sdl), "--connection", "comets", *QUICK
     )
     assert code == 2
     message = answer["error"]["message"]
-    assert "unknown connection moons" in message and "crew, planets, ships" in message
+    assert "unknown connection comets" in message and "crew, moons, planets, ships" in message
     assert answer["error"]["exit_code"] == 2
 
 

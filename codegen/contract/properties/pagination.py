@@ -114,7 +114,8 @@ def _any_sizes(draw: st.DrawFn, probe: Probe) -> Slice:
     limit = _limit(probe)
     sizes = st.integers(0, limit) | st.integers(limit + 1, 2 * limit)
     shape = draw(any_slices(_total(probe), limit, sizes))
-    which = draw(st.sampled_from(("first", "last", "both")))
+    options = ("first", "last", "both") if probe.page.backward else ("first",)
+    which = draw(st.sampled_from(options))
     first = draw(sizes) if which in ("first", "both") else None
     last = draw(sizes) if which in ("last", "both") else None
     return Slice(first=first, last=last, after=shape.after, before=shape.before)
