@@ -31,7 +31,7 @@ def boundary_windows(total: int, limit: int) -> list[Window]:
     if total == 0:
         return [(None, None)]
     last = total - 1
-    narrow = min(last, max(1, limit // 2))
+    narrow = min(last, max(1, min(last - 1, limit // 2)))  # `before` with nodes after it
     # Narrow windows first: they hold the off-by-one cases, so a bug fails early.
     windows: list[Window] = [(None, None), (None, narrow)]
     if total > 2:
