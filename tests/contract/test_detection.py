@@ -72,6 +72,11 @@ DETECTIONS = {
 }
 
 
+# The path-served pagination bugs are proven on five seeds by test_seeds.py, from one
+# server process; here, one process per bug: the others.
+ONE_EACH = sorted(set(DETECTIONS) - set(PAGE_BUGS))
+
+
 def run_kit_on(served: Served, bug: str, seed: int) -> ContractReport:
     """The kit, in this process, with the properties that must catch `bug`."""
     detection = DETECTIONS[bug]
@@ -104,10 +109,9 @@ def violated(report: ContractReport) -> set[str]:
 def detections(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ContractReport]:
     """The kit's run against every broken server, two at a time."""
     folder = tmp_path_factory.mktemp("broken")
-    bugs = sorted(DETECTIONS)
     with ThreadPoolExecutor(PARALLEL) as pool:
-        runs = pool.map(lambda bug: check_broken_server(folder, bug, (SEED,))[0], bugs)
-        return dict(zip(bugs, runs, strict=True))
+        runs = pool.map(lambda bug: check_broken_server(folder, bug, (SEED,))[0], ONE_EACH)
+        return dict(zip(ONE_EACH, runs, strict=True))
 
 
 def test_every_broken_server_has_its_expected_detection() -> None:
@@ -116,7 +120,7 @@ def test_every_broken_server_has_its_expected_detection() -> None:
     assert len(BUGS) >= 27
 
 
-@pytest.mark.parametrize("bug", sorted(DETECTIONS))
+@pytest.mark.parametrize("bug", ONE_EACH)
 def test_the_kit_catches_the_broken_server(bug: str, detections: dict[str, ContractReport]) -> None:
     report = detections[bug]
     assert DETECTIONS[bug].violated in violated(report), report.outcomes
