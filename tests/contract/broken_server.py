@@ -1,13 +1,18 @@
 """The reference server with injected bugs, to prove that the contract kit catches them.
 
     python tests/contract/broken_server.py --bug NAME [serve options]
+    python tests/contract/broken_server.py --bugs NAME,NAME --fixture-dir DIR [serve options]
     python tests/contract/broken_server.py --bug-paths [serve options]
 
 The first form patches one function of `codegen.server` for the bug NAME, then
 runs the normal `pluvo-codegen serve` with the remaining options. Each bug is a
 mistake a real implementation could make; `BUGS` maps its name to the patch.
 
-The second form serves every bug of `PAGE_BUGS` from one process, each at
+The second imports the server once and then forks one server per bug, each
+patched for its bug, with its own database and port, writing DIR/NAME.json: the
+bugs share the start-up, not their state. SIGTERM stops them all.
+
+The third serves every bug of `PAGE_BUGS` from one process, each at
 `/bug/NAME/graphql/`, next to the unpatched `/graphql/`: a path selects the bug
 for the request, so that one server start covers many broken variants.
 """
@@ -16,14 +21,19 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import contextvars
 import json
+import os
 import secrets
+import signal
 import sys
+import traceback
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from graphql import GraphQLError, GraphQLResolveInfo
@@ -549,13 +559,52 @@ def _remember_storage() -> None:
     resolvers.query.set_field("certificates", resolve)
 
 
+def _fork_bugs(names: list[str], fixture_dir: Path, serve_options: list[str]) -> int:
+    """One forked server per bug; wait for them all, and pass SIGTERM on to them."""
+    import uvicorn  # noqa: F401  (imported once here, shared by every fork)
+
+    children: dict[int, str] = {}
+    for name in names:
+        pid = os.fork()
+        if pid == 0:  # the child: patch, serve, and never return into the parent's code
+            code = 1
+            try:
+                BUGS[name]()
+                _remember_storage()
+                fixture = str(fixture_dir / f"{name}.json")
+                code = cli.main(["serve", *serve_options, "--fixture-out", fixture])
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        children[pid] = name
+
+    def stop(signum: int, frame: object) -> None:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    for pid in children:
+        os.waitpid(pid, 0)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Apply the bug named by `--bug`, then serve with the other options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--bug", choices=sorted(BUGS))
+    which.add_argument("--bugs", help="comma-separated: fork one server per bug")
     which.add_argument("--bug-paths", action="store_true", help="serve PAGE_BUGS by path")
+    parser.add_argument("--fixture-dir", type=Path, help="with --bugs: where NAME.json go")
     known, rest = parser.parse_known_args(argv)
+    if known.bugs:
+        names = known.bugs.split(",")
+        unknown = sorted(set(names) - set(BUGS))
+        if unknown or known.fixture_dir is None:
+            parser.error(f"--bugs needs --fixture-dir and known bugs (unknown: {unknown})")
+        return _fork_bugs(names, known.fixture_dir, rest)
     if known.bug_paths:
         _serve_page_bugs_by_path()
     else:

@@ -30,7 +30,7 @@ class Runs:
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     folder = tmp_path_factory.mktemp("report")
     with serve(folder, BUG) as server:
-        options = kit_arguments(server, "--max-examples", "10", "--seed", "3")
+        options = kit_arguments(server, "--max-examples", "5", "--seed", "3")
         with ThreadPoolExecutor(2) as pool:  # two processes, side by side
             text = pool.submit(run_kit, *options, "--junit-xml", str(folder / "junit.xml"))
             record = str(folder / "record.jsonl")
@@ -134,7 +134,7 @@ def test_mutation_properties_are_skipped_with_the_reason(runs: Runs) -> None:
 def test_the_json_report_names_the_seed_the_limit_and_the_connections(runs: Runs) -> None:
     report = runs.json.report
     assert runs.json.code == 1
-    assert (report["seed"], report["max_examples"], report["max_page_size"]) == (3, 10, 50)
+    assert (report["seed"], report["max_examples"], report["max_page_size"]) == (3, 5, 50)
     assert report["connections"] == [{"name": "certificates"}]
     statuses = [p["status"] for p in properties(runs)]
     assert report["summary"] == {s: statuses.count(s) for s in ("held", "violated", "skipped")}
