@@ -38,7 +38,7 @@ from hypothesis_graphql import nodes
 
 from codegen.contract.connections import Connection
 from codegen.contract.probe import Probe
-from codegen.contract.slices import Slice, any_slices
+from codegen.contract.slices import Slice, any_slices, size_range
 
 __all__ = [
     "invalid_boundaries",
@@ -170,7 +170,7 @@ def known_documents(draw: st.DrawFn, probe: Probe) -> str:
     connection = draw(st.sampled_from(connections))
     baseline = probe.with_connection(connection).baseline
     limit = probe.max_page_size
-    shape = draw(any_slices(len(baseline.edges), limit, st.integers(0, limit)))
+    shape = draw(any_slices(len(baseline.edges), limit, size_range(0, limit)))
     if not connection.backward:
         shape = Slice(first=shape.first, after=shape.after, before=shape.before)
     values = connection.variables(shape.request(baseline).variables())

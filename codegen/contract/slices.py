@@ -9,6 +9,7 @@ then the last `last`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from codegen.contract.baseline import Baseline
 from codegen.contract.pages import PageRequest
 
-__all__ = ["Slice", "any_slices", "backward_slices", "forward_slices"]
+__all__ = ["Slice", "any_slices", "backward_slices", "forward_slices", "size_range"]
 
 
 @dataclass(frozen=True)
@@ -75,14 +76,25 @@ class Slice:
         return ids
 
 
+# Strategies are built once per arguments and reused: hypothesis validates each new
+# strategy object, which costs more than drawing from one it has seen.
+@functools.cache
 def _positions(total: int, lowest: int = 0) -> st.SearchStrategy[int]:
     return st.integers(lowest, total - 1)
 
 
+@functools.cache
+def size_range(low: int, high: int) -> st.SearchStrategy[int]:
+    """Sizes from `low` to `high`, one strategy object per range."""
+    return st.integers(low, high)
+
+
+@functools.cache
 def _optional(strategy: st.SearchStrategy[int], required: bool) -> st.SearchStrategy[int | None]:
     return strategy if required else st.none() | strategy
 
 
+@functools.cache
 def _sizes_near(width: int, limit: int) -> st.SearchStrategy[int]:
     """Any valid size, often one at the window's edge, where off-by-one bugs live."""
     edge = [size for size in (width - 1, width, width + 1) if 0 <= size <= limit]
@@ -93,6 +105,7 @@ def _sizes_near(width: int, limit: int) -> st.SearchStrategy[int]:
     return sizes | st.sampled_from(edge) | st.sampled_from(exact)
 
 
+@functools.cache
 @st.composite
 def _window(
     draw: st.DrawFn, total: int, limit: int, after_required: bool, before_required: bool
@@ -107,6 +120,7 @@ def _window(
     return after, before
 
 
+@functools.cache
 @st.composite
 def forward_slices(draw: st.DrawFn, total: int, limit: int, after_required: bool = False) -> Slice:
     """`first: n` with an optional `after` (or a required one) and an optional `before`."""
@@ -115,6 +129,7 @@ def forward_slices(draw: st.DrawFn, total: int, limit: int, after_required: bool
     return Slice(first=draw(_sizes_near(width, limit)), after=after, before=before)
 
 
+@functools.cache
 @st.composite
 def backward_slices(
     draw: st.DrawFn, total: int, limit: int, before_required: bool = False
@@ -127,6 +142,7 @@ def backward_slices(
     return Slice(last=draw(_sizes_near(width, limit)), after=after, before=before)
 
 
+@functools.cache
 @st.composite
 def any_slices(draw: st.DrawFn, total: int, limit: int, sizes: st.SearchStrategy[int]) -> Slice:
     """Any of `first` and `last` (both, one or neither) with any cursors of the baseline."""

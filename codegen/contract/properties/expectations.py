@@ -9,7 +9,13 @@ from codegen.contract.pages import PageRequest, fetch_page, post_page, read_page
 from codegen.contract.probe import Probe
 from codegen.contract.properties.pagination import describe_positions
 from codegen.contract.property import Document, Needs, contract_property
-from codegen.contract.slices import Slice, any_slices, backward_slices, forward_slices
+from codegen.contract.slices import (
+    Slice,
+    any_slices,
+    backward_slices,
+    forward_slices,
+    size_range,
+)
 from codegen.contract.violation import Violation
 
 __all__ = ["count_is_the_total", "cursors_stay_usable", "identical_requests_get_identical_answers"]
@@ -59,7 +65,7 @@ def _any_page(probe: Probe) -> st.SearchStrategy[Slice]:
     shapes = any_slices(
         len(probe.baseline.edges),
         probe.max_page_size,
-        st.integers(0, probe.max_page_size + 10),
+        size_range(0, probe.max_page_size + 10),
     )
     if probe.page.backward:
         return shapes

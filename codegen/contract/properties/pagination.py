@@ -7,6 +7,7 @@ allows `first: 51` to return 51 edges, so that limit is a property of its own.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -24,7 +25,13 @@ from codegen.contract.pages import Page, PageRequest, fetch_page, post_page, rea
 from codegen.contract.probe import Probe
 from codegen.contract.property import Document, Needs, contract_property
 from codegen.contract.recorder import Exchange
-from codegen.contract.slices import Slice, any_slices, backward_slices, forward_slices
+from codegen.contract.slices import (
+    Slice,
+    any_slices,
+    backward_slices,
+    forward_slices,
+    size_range,
+)
 from codegen.contract.traversal import traverse_backward, traverse_forward
 from codegen.contract.violation import Violation
 
@@ -108,11 +115,16 @@ def _fetch(probe: Probe, shape: Slice) -> Page:
 # Sizes --------------------------------------------------------------------------
 
 
+@functools.cache
+def _any_size(limit: int) -> st.SearchStrategy[int]:
+    return size_range(0, limit) | size_range(limit + 1, 2 * limit)
+
+
 @st.composite
 def _any_sizes(draw: st.DrawFn, probe: Probe) -> Slice:
     # Sizes over the limit half of the time: the spec still caps a page at `first`.
     limit = _limit(probe)
-    sizes = st.integers(0, limit) | st.integers(limit + 1, 2 * limit)
+    sizes = _any_size(limit)
     shape = draw(any_slices(_total(probe), limit, sizes))
     options = ("first", "last", "both") if probe.page.backward else ("first",)
     which = draw(st.sampled_from(options))
@@ -153,7 +165,7 @@ def pages_never_exceed_their_size(probe: Probe, shape: Slice) -> None:
 @st.composite
 def _over_the_limit(draw: st.DrawFn, probe: Probe) -> Slice:
     limit = _limit(probe)
-    shape = draw(any_slices(_total(probe), limit, st.integers(0, limit)))
+    shape = draw(any_slices(_total(probe), limit, size_range(0, limit)))
     over = st.integers(limit + 1, 4 * limit)
     which = draw(st.sampled_from(("first", "last") if probe.page.backward else ("first",)))
     if which == "first":
@@ -192,7 +204,7 @@ def pages_respect_the_page_size_limit(probe: Probe, shape: Slice) -> None:
 @st.composite
 def _negative_sizes(draw: st.DrawFn, probe: Probe) -> Slice:
     negative = st.integers(-(2**31), -1)
-    shape = draw(any_slices(_total(probe), _limit(probe), st.integers(0, _limit(probe))))
+    shape = draw(any_slices(_total(probe), _limit(probe), size_range(0, _limit(probe))))
     options = ("first", "last", "both") if probe.page.backward else ("first",)
     which = draw(st.sampled_from(options))
     first = draw(negative) if which in ("first", "both") else shape.first
@@ -287,7 +299,7 @@ def has_previous_page_tells_the_truth(probe: Probe, shape: Slice) -> None:
 
 
 def _valid_sizes(probe: Probe) -> st.SearchStrategy[Slice]:
-    shapes = any_slices(_total(probe), _limit(probe), st.integers(1, _limit(probe)))
+    shapes = any_slices(_total(probe), _limit(probe), size_range(1, _limit(probe)))
     if probe.page.backward:
         return shapes
     return shapes.map(lambda s: Slice(first=s.first, after=s.after, before=s.before))
@@ -391,7 +403,7 @@ def before_returns_the_preceding_nodes(probe: Probe, shape: Slice) -> None:
 
 @st.composite
 def _combined(draw: st.DrawFn, probe: Probe) -> Slice:
-    shape = draw(any_slices(_total(probe), _limit(probe), st.integers(0, _limit(probe))))
+    shape = draw(any_slices(_total(probe), _limit(probe), size_range(0, _limit(probe))))
     sizes = st.integers(0, _limit(probe))
     return Slice(first=draw(sizes), last=draw(sizes), after=shape.after, before=shape.before)
 
