@@ -255,3 +255,21 @@ def test_the_schema_can_come_from_a_git_revision(
     assert code == 2
     message = json.loads(capsys.readouterr().out)["error"]["message"]
     assert "unknown connection ships" in message and "certificates" in message
+
+
+def test_one_lane_and_two_lanes_give_the_same_report(
+    relay_url: str, relay_sdl: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = ["--url", relay_url, "--schema", str(relay_sdl), "--connection", "planets"]
+    arguments += ["--max-examples", "3", "--seed", "7", "--format", "json"]
+    arguments += ["--only", "relay", "--only", "http"]  # a writing lane and a reading one
+    reports = [contract(capsys, *arguments, "--jobs", jobs)[1] for jobs in ("1", "2")]
+    shown = [
+        [
+            (p["name"], p["connection"], p["status"], p.get("counterexample", {}).get("example"))
+            for p in report["properties"]
+        ]
+        for report in reports
+    ]
+    assert shown[0] == shown[1]
+    assert any(status == "violated" for _, _, status, _ in shown[0])
