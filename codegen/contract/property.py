@@ -83,6 +83,8 @@ class Property(Generic[T]):
     examples: Callable[[Probe], st.SearchStrategy[T]]
     check: Callable[[Probe, T], None]
     boundaries: Callable[[Probe], Sequence[T]] | None = None
+    # Many requests per example: run early, so that the lanes finish together.
+    heavy: bool = False
 
     @property
     def per_connection(self) -> bool:
@@ -101,6 +103,7 @@ def contract_property(
     examples: Callable[[Probe], st.SearchStrategy[T]],
     *needs: Needs,
     boundaries: Callable[[Probe], Sequence[T]] | None = None,
+    heavy: bool = False,
 ) -> Callable[[Callable[[Probe, T], None]], Property[T]]:
     """Make a check function a property, named after it and stated by its docstring."""
 
@@ -117,6 +120,7 @@ def contract_property(
             examples,
             check,
             boundaries,
+            heavy,
         )
 
     return decorate

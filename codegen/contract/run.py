@@ -170,9 +170,9 @@ def _run_in_lanes(
     results: list[Future[Outcome]] = [Future() for _ in tasks]
     writers = [i for i, (prop, _) in enumerate(tasks) if prop.writes]
     readers: queue.SimpleQueue[int] = queue.SimpleQueue()
-    for index, (prop, _) in enumerate(tasks):
-        if not prop.writes:
-            readers.put(index)
+    reading = [i for i, (prop, _) in enumerate(tasks) if not prop.writes]
+    for index in sorted(reading, key=lambda i: not tasks[i][0].heavy):  # heavy ones first
+        readers.put(index)
     stop = threading.Event()
 
     def run(index: int, recorder: Recorder) -> None:

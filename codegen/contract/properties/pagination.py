@@ -458,6 +458,7 @@ def _size_edges(probe: Probe) -> list[int]:
     _page_sizes,
     Needs.CONNECTION,
     boundaries=_size_edges,
+    heavy=True,
 )
 def traversals_yield_every_node_once(probe: Probe, size: int) -> None:
     """For every page size k, a forward traversal yields every node exactly once in one
