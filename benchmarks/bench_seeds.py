@@ -20,10 +20,10 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
 
-from tests.contract.broken_server import PAGE_BUGS  # noqa: E402
-from tests.contract.launch import Served, serve  # noqa: E402
+from contract.broken_server import PAGE_BUGS  # noqa: E402
+from contract.launch import Served, serve  # noqa: E402
 
 PROPERTIES = (
     "pages_never_exceed_their_size",
