@@ -165,6 +165,20 @@ def _default_base_ref() -> str:
 
 
 @nox.session(default=False)
+def bench_contract(session: nox.Session) -> None:
+    """Time the contract kit's default run (50 examples, mutations) on the embedded server."""
+    install(session)
+    session.run("python", "benchmarks/bench_contract.py", *session.posargs)
+
+
+@nox.session(default=False)
+def bench_seeds(session: nox.Session) -> None:
+    """Detection per seed: on how many seeds the kit catches each boundary bug."""
+    install(session, dev=True)
+    session.run("python", "benchmarks/bench_seeds.py", *session.posargs)
+
+
+@nox.session(default=False)
 def bench_diff(session: nox.Session) -> None:
     """Time `diff` against graphql-inspector on GitHub's schema (pass --inspector PATH)."""
     install(session)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -158,95 +156,22 @@ def add_serve_parser(commands: Any, config_options: argparse.ArgumentParser) -> 
 
 
 def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) -> None:
-    """`pluvo-codegen contract`: check an endpoint against the pagination and issuing contracts."""
+    """`pluvo-codegen contract`: its options live in codegen/contract/command.py."""
+    from codegen.contract.command import CONTRACT_EPILOG, add_contract_arguments
 
-    def user_id(text: str) -> str:
-        try:
-            return str(uuid.UUID(text))
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a UUID, got {text!r}") from None
-
-    def positive(text: str) -> int:
-        value = int(text)
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-        return value
-
-    env = os.environ
     sub = commands.add_parser(
         "contract",
         parents=[config_options],
         help="check with hypothesis that an endpoint keeps the paging and issuing contracts",
         description=(
-            "Check that a Pluvo endpoint keeps the pagination and bulk-issuance contracts; "
-            "without --url, check the embedded reference server."
+            "Check that an endpoint keeps the Relay pagination contract on every connection, "
+            "and Pluvo's bulk-issuance contract; without --url, check the embedded reference "
+            "server."
         ),
-        epilog=(
-            "exit codes:\n"
-            "  0  every property held (or was skipped)\n"
-            "  1  a property was violated: its shrunk counterexample is printed\n"
-            "  2  usage error, or the target is unreachable or refuses the token (HTTP 401)\n"
-        ),
+        epilog=CONTRACT_EPILOG,
         formatter_class=HelpFormatter,
     )
-    sub.add_argument(
-        "--url",
-        default=env.get("PLUVO_GRAPHQL_URL"),
-        help="the GraphQL endpoint, e.g. https://acme.pluvo.com/graphql/ (env PLUVO_GRAPHQL_URL;"
-        " default: start the embedded reference server)",
-    )
-    auth = sub.add_mutually_exclusive_group()
-    auth.add_argument(
-        "--token", metavar="T", help="static bearer token (env PLUVO_TOKEN; default: none)"
-    )
-    auth.add_argument(
-        "--token-url",
-        metavar="U",
-        help="OAuth token URL, for client credentials (env PLUVO_TOKEN_URL; default: none)",
-    )
-    sub.add_argument(
-        "--client-id", metavar="ID", help="OAuth client id (env PLUVO_CLIENT_ID; default: none)"
-    )
-    sub.add_argument(
-        "--client-secret",
-        metavar="S",
-        help="OAuth client secret (env PLUVO_CLIENT_SECRET; default: none)",
-    )
-    sub.add_argument(
-        "--user-id",
-        action="append",
-        dest="user_ids",
-        type=user_id,
-        metavar="UUID",
-        help="a user known to exist; repeat it (env PLUVO_USER_IDS, comma-separated;"
-        " default: none, so the issuing properties use only unknown users)",
-    )
-    sub.add_argument(
-        "--allow-mutations",
-        action="store_true",
-        default=env.get("PLUVO_ALLOW_MUTATIONS", "").strip().lower() in ("1", "true", "yes"),
-        help="run the issuing properties, which issue real certificates"
-        " (env PLUVO_ALLOW_MUTATIONS=1)",
-    )
-    sub.add_argument(
-        "--max-examples",
-        type=positive,
-        metavar="N",
-        help="examples per property: more is deeper and slower (default: 50)",
-    )
-    sub.add_argument(
-        "--seed", type=int, metavar="S", help="repeat a run exactly (default: drawn and printed)"
-    )
-    sub.add_argument(
-        "--property",
-        action="append",
-        dest="properties",
-        metavar="NAME",
-        help="check only this property; repeat it (default: every property)",
-    )
-    sub.add_argument(
-        "--format", choices=("text", "json"), default="text", help="how to print the report"
-    )
+    add_contract_arguments(sub)
     sub.set_defaults(command=run_contract)
 
 
@@ -343,54 +268,9 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_contract(args: argparse.Namespace) -> int:
     """`pluvo-codegen contract`."""
-    from codegen.config import load_config
-    from codegen.contract import (
-        DEFAULT_MAX_EXAMPLES,
-        ContractOptions,
-        Outcome,
-        render_json,
-        render_outcome_line,
-        render_text,
-    )
-    from codegen.contract import run_contract as check_contract
+    from codegen.contract.command import run_contract_command
 
-    env = os.environ
-    token_url = args.token_url or (None if args.token else env.get("PLUVO_TOKEN_URL"))
-    client_id = args.client_id or env.get("PLUVO_CLIENT_ID")
-    client_secret = args.client_secret or env.get("PLUVO_CLIENT_SECRET")
-    if token_url is not None and not (client_id and client_secret):
-        raise CodegenError("--token-url needs --client-id and --client-secret")
-    if args.url is not None and not args.url.startswith(("http://", "https://")):
-        raise CodegenError(f"--url must start with http:// or https://, got {args.url!r}")
-    user_ids = args.user_ids or []
-    for part in filter(None, ([] if user_ids else env.get("PLUVO_USER_IDS", "").split(","))):
-        try:
-            user_ids.append(str(uuid.UUID(part.strip())))
-        except ValueError:
-            raise CodegenError(f"PLUVO_USER_IDS: expected UUIDs, got {part.strip()!r}") from None
-    config = load_config(args.config)
-    options = ContractOptions(
-        config_file=config.file,
-        schema_path=config.schema_path,
-        url=args.url,
-        token=None if token_url else (args.token or env.get("PLUVO_TOKEN")),
-        token_url=token_url,
-        client_id=client_id,
-        client_secret=client_secret,
-        user_ids=tuple(dict.fromkeys(user_ids)),
-        allow_mutations=args.allow_mutations,
-        max_examples=args.max_examples or DEFAULT_MAX_EXAMPLES,
-        seed=args.seed,
-        properties=tuple(args.properties or ()),
-    )
-    as_text = args.format == "text"
-
-    def show(outcome: Outcome) -> None:
-        print(render_outcome_line(outcome), flush=True)
-
-    report = check_contract(options, on_outcome=show if as_text else None)
-    sys.stdout.write(render_text(report, lines=False) if as_text else render_json(report))
-    return EXIT_DRIFT if report.violated else EXIT_OK
+    return run_contract_command(args)
 
 
 EXIT_BREAKS = 1  # `diff`: a change breaks one of our operations (or, with --strict, any)

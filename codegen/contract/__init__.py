@@ -1,8 +1,11 @@
 """The contract kit: hypothesis checks that an endpoint keeps the paging and issuing contracts.
 
 It talks to any endpoint over HTTP only (never importing the reference server),
-runs each property in `properties/` with hypothesis, and reports every property
-as held, violated (with the shrunk counterexample's exchanges) or skipped.
+finds every Relay connection on `Query` in the schema, runs each property in
+`properties/` with hypothesis (fixed boundary cases first, then random examples),
+and reports every property, per connection where it applies, as held, violated
+(with the counterexample's exchanges and the rule it broke) or skipped. See
+docs/contract.md.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 from codegen.contract.options import DEFAULT_MAX_EXAMPLES, ContractOptions
 from codegen.contract.outcome import ContractReport, Counterexample, Outcome, Status
 from codegen.contract.properties import PROPERTIES
-from codegen.contract.report import render_json, render_outcome_line, render_text
+from codegen.contract.property import Document
+from codegen.contract.report import render_json, render_junit, render_outcome_line, render_text
 from codegen.contract.run import run_contract
 
 __all__ = [
@@ -19,9 +23,11 @@ __all__ = [
     "ContractOptions",
     "ContractReport",
     "Counterexample",
+    "Document",
     "Outcome",
     "Status",
     "render_json",
+    "render_junit",
     "render_outcome_line",
     "render_text",
     "run_contract",

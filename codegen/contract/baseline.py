@@ -1,4 +1,4 @@
-"""The baseline: one forward traversal with `first: 50`, taken once at the start of a run.
+"""The baseline: one forward traversal with the largest page, taken once per connection.
 
 Properties that need to know which nodes lie where (what follows a cursor, how
 many there are) compare against it. The traversal properties check the baseline
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from codegen.contract.pages import MAX_PAGE_SIZE, Edge
+from codegen.contract.connections import Connection
+from codegen.contract.pages import Edge
 from codegen.contract.recorder import Exchange, Recorder
 from codegen.contract.traversal import traverse_forward
 from codegen.contract.violation import Violation
@@ -28,6 +29,9 @@ class Baseline:
     problem: str | None = None
     truncated: bool = False
     exchanges: tuple[Exchange, ...] = ()
+    # The total (`count`/`totalCount`) on each page of the traversal, None where absent.
+    counts: tuple[int | None, ...] = ()
+    page_size: int = 50
 
     @property
     def ids(self) -> list[str | None]:
@@ -45,15 +49,21 @@ class Baseline:
         return list(dict.fromkeys(i for i in self.ids if i is not None))
 
 
-def load_baseline(recorder: Recorder) -> Baseline:
+def load_baseline(recorder: Recorder, connection: Connection, page_size: int) -> Baseline:
     """Traverse forward with the largest page; keep the failing exchange if it fails."""
     recorder.clear()
+    if not connection.forward:
+        return Baseline((), "the connection takes no `first`/`after` to traverse it with")
     try:
-        traversal = traverse_forward(recorder, MAX_PAGE_SIZE, MAX_BASELINE_PAGES)
+        traversal = traverse_forward(recorder, connection, page_size, MAX_BASELINE_PAGES)
     except Violation as violation:
-        return Baseline((), str(violation), exchanges=tuple(recorder.exchanges[-1:]))
-    finally:
         failing = tuple(recorder.exchanges[-1:])
         recorder.clear()
+        return Baseline((), str(violation), exchanges=failing, page_size=page_size)
+    failing = tuple(recorder.exchanges[-1:])
+    recorder.clear()
     shown = failing if traversal.problem else ()
-    return Baseline(traversal.edges, traversal.problem, traversal.truncated, shown)
+    counts = tuple(page.count for page in traversal.pages)
+    return Baseline(
+        traversal.edges, traversal.problem, traversal.truncated, shown, counts, page_size
+    )

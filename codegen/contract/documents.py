@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import hypothesis_graphql as hg
 from graphql import (
@@ -24,6 +25,10 @@ from graphql import (
     OperationDefinitionNode,
     StringValueNode,
     ValueNode,
+    ast_from_value,
+    get_named_type,
+    is_leaf_type,
+    is_non_null_type,
     parse,
     print_ast,
     validate,
@@ -31,11 +36,19 @@ from graphql import (
 from hypothesis import strategies as st
 from hypothesis_graphql import nodes
 
-from codegen.contract.pages import MAX_PAGE_SIZE
+from codegen.contract.connections import Connection
 from codegen.contract.probe import Probe
-from codegen.contract.slices import any_slices
+from codegen.contract.slices import Slice, any_slices, size_range
 
-__all__ = ["invalid_documents", "is_invalid", "known_documents", "valid_documents"]
+__all__ = [
+    "invalid_boundaries",
+    "invalid_documents",
+    "is_invalid",
+    "known_boundaries",
+    "known_documents",
+    "valid_boundaries",
+    "valid_documents",
+]
 
 _SCALARS: dict[str, st.SearchStrategy[ValueNode]] = {
     "UUID": st.uuids().map(nodes.String),
@@ -66,17 +79,18 @@ def _groundings(probe: Probe) -> dict[str, st.SearchStrategy[ValueNode]]:
     def strings(values: Sequence[str]) -> st.SearchStrategy[ValueNode]:
         return st.sampled_from(list(values)).map(lambda text: StringValueNode(value=text))
 
-    sizes = st.integers(0, MAX_PAGE_SIZE).map(lambda n: IntValueNode(value=str(n)))
+    sizes = st.integers(0, probe.max_page_size).map(lambda n: IntValueNode(value=str(n)))
     grounded: dict[str, st.SearchStrategy[ValueNode]] = {"first": sizes, "last": sizes}
-    if probe.baseline.cursors:
-        grounded["after"] = grounded["before"] = strings(probe.baseline.cursors)
+    cursors = [cursor for baseline in probe.baselines.values() for cursor in baseline.cursors]
+    if cursors:
+        grounded["after"] = grounded["before"] = strings(cursors)
     if probe.known_users:
         grounded["userId"] = strings(probe.known_users)
         grounded["userIds"] = st.lists(strings(probe.known_users), min_size=1, max_size=3).map(
             lambda values: ListValueNode(values=tuple(values))
         )
-    if probe.baseline.template_ids:
-        grounded["id"] = strings(probe.baseline.template_ids)
+    if probe.template_ids:
+        grounded["id"] = strings(probe.template_ids)
     return grounded
 
 
@@ -136,10 +150,6 @@ def valid_documents(probe: Probe) -> st.SearchStrategy[str]:
     return _grounded(_raw_documents(probe, hg.Mode.POSITIVE), _groundings(probe))
 
 
-_PAGE_FIELDS = (
-    "edges { cursor node { id name title } } "
-    "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } count"
-)
 _ITEM_FIELDS = (
     "id user { id name email } title description startDate endDate files createdAt updatedAt"
 )
@@ -147,20 +157,56 @@ _ITEM_FIELDS = (
 
 @st.composite
 def known_documents(draw: st.DrawFn, probe: Probe) -> str:
-    """A page of every field with valid arguments, or a known user's whole portfolio."""
+    """A page of a connection with valid arguments, or a known user's whole portfolio."""
     users = list(probe.known_users)
     portfolio = draw(st.booleans())
-    if users and portfolio:
+    query = probe.schema.query_type
+    if users and portfolio and query is not None and "portfolioItems" in query.fields:
         user = json.dumps(draw(st.sampled_from(users)))
         return f"{{ portfolioItems(userId: {user}) {{ {_ITEM_FIELDS} }} }}"
-    shape = draw(any_slices(len(probe.baseline.edges), st.integers(0, MAX_PAGE_SIZE)))
-    request = shape.request(probe.baseline).variables()
-    arguments = ", ".join(f"{name}: {json.dumps(value)}" for name, value in request.items())
+    connections = [c for c in probe.connections if c.skip_reason is None and c.forward]
+    if not connections:
+        return "{ __typename }"
+    connection = draw(st.sampled_from(connections))
+    baseline = probe.with_connection(connection).baseline
+    limit = probe.max_page_size
+    shape = draw(any_slices(len(baseline.edges), limit, size_range(0, limit)))
+    if not connection.backward:
+        shape = Slice(first=shape.first, after=shape.after, before=shape.before)
+    values = connection.variables(shape.request(baseline).variables())
+    return _page_document(probe.schema, connection, values)
+
+
+def _page_document(schema: GraphQLSchema, connection: Connection, values: dict[str, Any]) -> str:
+    """The connection's page with these arguments inline, and every leaf field of its nodes."""
+    query = schema.query_type
+    assert query is not None
+    field = query.fields[connection.name]
+    arguments = []
+    for name, value in values.items():
+        argument = name.removeprefix("v_") if name.startswith("v_") else name
+        node = ast_from_value(value, field.args[argument].type)
+        if node is not None:
+            arguments.append(f"{argument}: {print_ast(node)}")
+    node_type = get_named_type(get_named_type(field.type).fields["edges"].type)
+    leaves = _leaf_fields(get_named_type(node_type.fields["node"].type))
+    total = f" {connection.total_field}" if connection.total_field else ""
+    called = f"{connection.name}({', '.join(arguments)})" if arguments else connection.name
     return (
-        f"{{ certificates({arguments}) {{ {_PAGE_FIELDS} }} }}"
-        if arguments
-        else (f"{{ certificates {{ {_PAGE_FIELDS} }} }}")
+        f"{{ {called} {{ edges {{ cursor node {{ {' '.join(leaves)} }} }} "
+        f"pageInfo {{ {' '.join(connection.page_info)} }}{total} }} }}"
     )
+
+
+def _leaf_fields(type_: Any) -> list[str]:
+    """The node's scalar and enum fields that take no required argument."""
+    fields = getattr(type_, "fields", {})
+    return [
+        name
+        for name, field in fields.items()
+        if is_leaf_type(get_named_type(field.type))
+        and not any(is_non_null_type(a.type) for a in field.args.values())
+    ] or ["__typename"]
 
 
 def is_invalid(schema: GraphQLSchema, document: str) -> bool:
@@ -182,3 +228,45 @@ def invalid_documents(probe: Probe) -> st.SearchStrategy[str]:
     negative = _raw_documents(probe, hg.Mode.NEGATIVE).map(print_ast)
     cut = _truncated(valid_documents(probe))
     return (negative | cut).filter(lambda document: is_invalid(probe.schema, document))
+
+
+# Fixed documents, run before the random ones on every seed ------------------------------
+
+NON_ASCII = "ünïcødé ✓ 証明書"
+
+
+def valid_boundaries(probe: Probe) -> list[str]:
+    """Small valid documents: plain, with non-ASCII text, and a first page of each connection."""
+    documents = [
+        "{ __typename }",
+        f"# {NON_ASCII}\n{{ __typename }}",
+        f'query {{ __typename @skip(if: false) }} # "{NON_ASCII}"',
+    ]
+    documents += known_boundaries(probe)
+    return [d for d in documents if not is_invalid(probe.schema, d)]
+
+
+def known_boundaries(probe: Probe) -> list[str]:
+    """A first page of every connection, and a known user's portfolio when the schema has one."""
+    documents = [
+        _page_document(probe.schema, connection, connection.variables({"first": 1}))
+        for connection in probe.connections
+        if connection.skip_reason is None and connection.forward
+    ]
+    query = probe.schema.query_type
+    if probe.known_users and query is not None and "portfolioItems" in query.fields:
+        user = json.dumps(probe.known_users[0])
+        documents.append(f"{{ portfolioItems(userId: {user}) {{ {_ITEM_FIELDS} }} }}")
+    return [d for d in documents if not is_invalid(probe.schema, d)]
+
+
+def invalid_boundaries(probe: Probe) -> list[str]:
+    """An empty document, one cut short, an unknown field, and non-ASCII in a bad one."""
+    documents = [
+        "",
+        "{",
+        "query { __typename",
+        "{ noSuchFieldAnywhere }",
+        f'{{ __typename(text: "{NON_ASCII}") }}',
+    ]
+    return [d for d in documents if is_invalid(probe.schema, d)]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from codegen.errors import TargetError
 
-__all__ = ["EmbeddedServer", "start_embedded_server"]
+__all__ = ["EmbeddedLaunch", "EmbeddedServer", "launch_embedded_server", "start_embedded_server"]
 
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
@@ -34,12 +34,18 @@ class EmbeddedServer:
     user_ids: tuple[str, ...]
 
 
-@contextlib.contextmanager
-def start_embedded_server(config_file: Path) -> Iterator[EmbeddedServer]:
-    """Start the reference server on a free loopback port; stop it on exit."""
-    with tempfile.TemporaryDirectory(prefix="pluvo-contract-") as folder:
-        fixture = Path(folder) / "fixture.json"
-        log = Path(folder) / "server.log"
+class EmbeddedLaunch:
+    """A reference server process that was started and may still be starting up.
+
+    Started early, it boots while the kit imports its own modules; `wait()` returns
+    once it listens, and `stop()` ends it (always call it, e.g. in a `finally`).
+    """
+
+    def __init__(self, config_file: Path) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="pluvo-contract-")
+        folder = Path(self._folder.name)
+        self._fixture = folder / "fixture.json"
+        self._log = folder / "server.log"
         command = [
             sys.executable,
             "-m",
@@ -50,16 +56,39 @@ def start_embedded_server(config_file: Path) -> Iterator[EmbeddedServer]:
             "--port",
             "0",
             "--fixture-out",
-            str(fixture),
+            str(self._fixture),
         ]
-        with log.open("wb") as stderr:
-            process = subprocess.Popen(
+        with self._log.open("wb") as stderr:
+            self._process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr
             )
-        try:
-            yield _wait_for_fixture(process, fixture, log)
-        finally:
-            _stop(process)
+        self._server: EmbeddedServer | None = None
+
+    def wait(self) -> EmbeddedServer:
+        """The running server's fixture, once it listens."""
+        if self._server is None:
+            self._server = _wait_for_fixture(self._process, self._fixture, self._log)
+        return self._server
+
+    def stop(self) -> None:
+        """Stop the server and remove its folder."""
+        _stop(self._process)
+        self._folder.cleanup()
+
+
+def launch_embedded_server(config_file: Path) -> EmbeddedLaunch:
+    """Start the reference server on a free loopback port without waiting for it."""
+    return EmbeddedLaunch(config_file)
+
+
+@contextlib.contextmanager
+def start_embedded_server(config_file: Path) -> Iterator[EmbeddedServer]:
+    """Start the reference server on a free loopback port; stop it on exit."""
+    launch = EmbeddedLaunch(config_file)
+    try:
+        yield launch.wait()
+    finally:
+        launch.stop()
 
 
 def _wait_for_fixture(process: subprocess.Popen[bytes], fixture: Path, log: Path) -> EmbeddedServer:
@@ -74,7 +103,7 @@ def _wait_for_fixture(process: subprocess.Popen[bytes], fixture: Path, log: Path
             )
             stderr = log.read_text(encoding="utf-8", errors="replace").strip()
             raise TargetError(f"the embedded reference server {reason}:\n{stderr}")
-        time.sleep(0.02)
+        time.sleep(0.01)
     data = json.loads(fixture.read_text(encoding="utf-8"))
     return EmbeddedServer(url=data["url"], token=data["token"], user_ids=tuple(data["user_ids"]))
 

@@ -94,7 +94,7 @@ def issuances(
     ordered = draw(st.permutations(known + unknown))
     repeats = draw(st.lists(st.sampled_from(ordered), max_size=2))
     return Issuance(
-        template=template or draw(st.sampled_from(probe.baseline.template_ids)),
+        template=template or draw(st.sampled_from(probe.template_ids)),
         user_ids=tuple(ordered + repeats),
         unknown=frozenset(unknown),
         title=draw(st.none() | _TITLES.filter(bool)),

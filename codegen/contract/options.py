@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "ContractOptions"]
+__all__ = ["DEFAULT_JOBS", "DEFAULT_MAX_EXAMPLES", "DEFAULT_MAX_PAGE_SIZE", "ContractOptions"]
 
-# Measured against the embedded reference server on 2 cores: a whole run with
-# mutations takes about 25 s, 100 examples about 60 s (see the README).
+# The default run (every property, mutations allowed) against the embedded server is
+# timed by benchmarks/bench_contract.py; see docs/contract.md for the figures.
 DEFAULT_MAX_EXAMPLES = 50
+DEFAULT_MAX_PAGE_SIZE = 50
+DEFAULT_JOBS = 2
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,17 @@ class ContractOptions:
     seed: int | None = None
     timeout: float = 10.0
     properties: tuple[str, ...] = ()
+    max_page_size: int = DEFAULT_MAX_PAGE_SIZE
+    # `--only`: document keys (relay, graphql, http, pluvo, house, or spec for the first three).
+    only: tuple[str, ...] = ()
+    connections: tuple[str, ...] = ()
+    # `--var connection.arg=value`, parsed: {connection: {arg: value}}.
+    variables: tuple[tuple[str, str, Any], ...] = ()
+    # `--schema SOURCE` (a file, a URL or git:REV:path); None reads the config's schema.
+    schema_source: str | None = None
+    introspect: bool = False
+    jobs: int = DEFAULT_JOBS
+    record: Path | None = None
 
     def __repr__(self) -> str:
         # Never show the token or the secret in a traceback or a log.

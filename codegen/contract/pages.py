@@ -1,4 +1,4 @@
-"""Ask for one page of `certificates` and read it strictly: a malformed page is a violation."""
+"""Ask for one page of a connection and read it strictly: a malformed page is a violation."""
 
 from __future__ import annotations
 
@@ -6,29 +6,23 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from codegen.contract.connections import Connection
 from codegen.contract.recorder import Exchange, Recorder
 from codegen.contract.violation import Violation
 
 __all__ = [
     "MAX_PAGE_SIZE",
-    "PAGE_DOCUMENT",
     "Edge",
     "Page",
     "PageRequest",
     "fetch_page",
     "normalize_id",
+    "post_page",
     "read_page",
 ]
 
-# Pluvo's documented limit on `first`.
+# Pluvo's documented limit on `first`: the default of --max-page-size.
 MAX_PAGE_SIZE = 50
-
-PAGE_DOCUMENT = (
-    "query ContractPage($first: Int, $after: String, $last: Int, $before: String) "
-    "{ certificates(first: $first, after: $after, last: $last, before: $before) "
-    "{ edges { cursor node { id } } "
-    "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } count } }"
-)
 
 
 @dataclass(frozen=True)
@@ -84,23 +78,28 @@ def normalize_id(value: Any) -> str:
         return str(value)
 
 
-def fetch_page(recorder: Recorder, request: PageRequest) -> Page:
+def post_page(recorder: Recorder, connection: Connection, request: PageRequest) -> Exchange:
+    """Send the connection's page query with these arguments; the answer is not checked."""
+    return recorder.post(connection.document, connection.variables(request.variables()))
+
+
+def fetch_page(recorder: Recorder, connection: Connection, request: PageRequest) -> Page:
     """Ask for a page with valid arguments: an error in answer is a violation."""
-    return read_page(recorder.post(PAGE_DOCUMENT, request.variables()))
+    return read_page(post_page(recorder, connection, request), connection)
 
 
-def read_page(exchange: Exchange) -> Page:
+def read_page(exchange: Exchange, connection: Connection) -> Page:
     """The page in a response, or a violation saying why the response is not one."""
     if exchange.status >= 500:
         raise Violation(f"A valid page request got HTTP {exchange.status}.")
     if exchange.errors:
         raise Violation(f"A valid page request got errors: {exchange.errors}.")
     data = exchange.data
-    connection = data.get("certificates") if isinstance(data, dict) else None
-    if not isinstance(connection, dict):
-        raise Violation("A valid page request got no `certificates` connection.")
-    edges = connection.get("edges")
-    info = connection.get("pageInfo")
+    found = data.get(connection.name) if isinstance(data, dict) else None
+    if not isinstance(found, dict):
+        raise Violation(f"A valid page request got no `{connection.name}` connection.")
+    edges = found.get("edges")
+    info = found.get("pageInfo")
     if not isinstance(edges, list) or not isinstance(info, dict):
         raise Violation("The connection lacks `edges` or `pageInfo`.")
     return Page(
@@ -109,7 +108,7 @@ def read_page(exchange: Exchange) -> Page:
         has_previous=info.get("hasPreviousPage") is True,
         start_cursor=_optional_str(info.get("startCursor")),
         end_cursor=_optional_str(info.get("endCursor")),
-        count=connection.get("count") if isinstance(connection.get("count"), int) else None,
+        count=_total(found, connection.total_field),
     )
 
 
@@ -122,6 +121,11 @@ def _read_edge(edge: Any) -> Edge:
     if not isinstance(node, dict) or node.get("id") is None:
         raise Violation(f"A node without an id: {node!r}.")
     return Edge(edge["cursor"], normalize_id(node["id"]))
+
+
+def _total(found: dict[str, Any], name: str | None) -> int | None:
+    value = found.get(name) if name else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _optional_str(value: Any) -> str | None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from codegen.contract.auth import fetch_token
-from codegen.contract.embedded import start_embedded_server
+from codegen.contract.embedded import EmbeddedLaunch, launch_embedded_server
 from codegen.contract.options import ContractOptions
 
 __all__ = ["Target", "open_target"]
@@ -27,11 +27,18 @@ class Target:
 
 
 @contextlib.contextmanager
-def open_target(options: ContractOptions) -> Iterator[Target]:
-    """The target of `options`; an embedded server is started here and stopped on exit."""
+def open_target(
+    options: ContractOptions, launched: EmbeddedLaunch | None = None
+) -> Iterator[Target]:
+    """The target of `options`; an embedded server is used (started here unless `launched`
+    already was) and stopped on exit."""
     if options.url is None:
-        with start_embedded_server(options.config_file) as server:
+        launch = launched or launch_embedded_server(options.config_file)
+        try:
+            server = launch.wait()
             yield Target(server.url, server.token, options.user_ids or server.user_ids, True)
+        finally:
+            launch.stop()
         return
     token = options.token
     if options.token_url is not None:

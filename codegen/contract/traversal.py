@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from codegen.contract.connections import Connection
 from codegen.contract.pages import Edge, Page, PageRequest, fetch_page
 from codegen.contract.recorder import Recorder
 
@@ -25,17 +26,23 @@ class Traversal:
         return [edge.node_id for edge in self.edges]
 
 
-def traverse_forward(recorder: Recorder, size: int, max_pages: int) -> Traversal:
+def traverse_forward(
+    recorder: Recorder, connection: Connection, size: int, max_pages: int
+) -> Traversal:
     """Follow `hasNextPage` and `endCursor` from the start, `size` edges at a time."""
-    return _traverse(recorder, size, max_pages, forward=True)
+    return _traverse(recorder, connection, size, max_pages, forward=True)
 
 
-def traverse_backward(recorder: Recorder, size: int, max_pages: int) -> Traversal:
+def traverse_backward(
+    recorder: Recorder, connection: Connection, size: int, max_pages: int
+) -> Traversal:
     """Follow `hasPreviousPage` and `startCursor` from the end; edges come back in forward order."""
-    return _traverse(recorder, size, max_pages, forward=False)
+    return _traverse(recorder, connection, size, max_pages, forward=False)
 
 
-def _traverse(recorder: Recorder, size: int, max_pages: int, *, forward: bool) -> Traversal:
+def _traverse(
+    recorder: Recorder, connection: Connection, size: int, max_pages: int, *, forward: bool
+) -> Traversal:
     pages: list[Page] = []
     cursors_seen: set[str] = set()
     cursor: str | None = None
@@ -47,7 +54,7 @@ def _traverse(recorder: Recorder, size: int, max_pages: int, *, forward: bool) -
             if forward
             else PageRequest(last=size, before=cursor)
         )
-        page = fetch_page(recorder, request)
+        page = fetch_page(recorder, connection, request)
         pages.append(page)
         more = page.has_next if forward else page.has_previous
         if not more:

@@ -1,32 +1,49 @@
-"""The reference server with one injected bug, to prove that the contract kit catches it.
+"""The reference server with injected bugs, to prove that the contract kit catches them.
 
     python tests/contract/broken_server.py --bug NAME [serve options]
+    python tests/contract/broken_server.py --bugs NAME,NAME --fixture-dir DIR [serve options]
+    python tests/contract/broken_server.py --bug-paths [serve options]
 
-patches one function of `codegen.server` for the bug NAME, then runs the normal
-`pluvo-codegen serve` with the remaining options. Each bug is a mistake a real
-implementation could make; `BUGS` maps its name to the patch.
+The first form patches one function of `codegen.server` for the bug NAME, then
+runs the normal `pluvo-codegen serve` with the remaining options. Each bug is a
+mistake a real implementation could make; `BUGS` maps its name to the patch.
+
+The second imports the server once and then forks one server per bug, each
+patched for its bug, with its own database and port, writing DIR/NAME.json: the
+bugs share the start-up, not their state. SIGTERM stops them all.
+
+The third serves every bug of `PAGE_BUGS` from one process, each at
+`/bug/NAME/graphql/`, next to the unpatched `/graphql/`: a path selects the bug
+for the request, so that one server start covers many broken variants.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
+import contextvars
 import json
+import os
 import secrets
+import signal
 import sys
+import traceback
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from codegen import cli
 from codegen.server import app, resolvers
+from codegen.server import run as server_run
 from codegen.server.storage import Certificate, IssueResult, Storage
 
-__all__ = ["BUGS", "main"]
+__all__ = ["BUGS", "PAGE_BUGS", "main"]
 
 Resolver = Callable[..., Any]
 BUGS: dict[str, Callable[[], None]] = {}
@@ -225,6 +242,131 @@ def cursor_cache_evicts_old_cursors() -> None:
 
     resolvers.encode_cursor = encode
     resolvers.decode_cursor = decode
+
+
+# Pagination bugs that one server can serve side by side, each at its own path ------
+
+PageBug = Callable[[Resolver, Any, GraphQLResolveInfo, dict[str, Any]], dict[str, Any]]
+PAGE_BUGS: dict[str, PageBug] = {}
+ACTIVE_BUG: contextvars.ContextVar[str | None] = contextvars.ContextVar("bug", default=None)
+
+
+def page_bug(rewrite: PageBug) -> PageBug:
+    """Register a resolver-level pagination bug, in `PAGE_BUGS` and as a single bug."""
+    name = rewrite.__name__
+    PAGE_BUGS[name] = rewrite
+
+    def install() -> None:
+        def resolve(_: Any, info: GraphQLResolveInfo, **arguments: Any) -> dict[str, Any]:
+            return rewrite(ORIGINAL_CERTIFICATES, _, info, arguments)
+
+        resolvers.query.set_field("certificates", resolve)
+
+    install.__name__ = name
+    install.__doc__ = rewrite.__doc__
+    bug(install)
+    return rewrite
+
+
+def _set_cursors(connection: dict[str, Any]) -> None:
+    edges = connection["edges"]
+    connection["pageInfo"]["startCursor"] = edges[0]["cursor"] if edges else None
+    connection["pageInfo"]["endCursor"] = edges[-1]["cursor"] if edges else None
+
+
+@page_bug
+def last_zero_returns_everything(
+    original: Resolver, parent: Any, info: GraphQLResolveInfo, arguments: dict[str, Any]
+) -> dict[str, Any]:
+    """`last: 0` is read as "no last": the page holds the window's first 50 nodes."""
+    if arguments.get("last") == 0:
+        arguments = {k: v for k, v in arguments.items() if k != "last"}
+    result: dict[str, Any] = original(parent, info, **arguments)
+    return result
+
+
+@page_bug
+def has_previous_page_is_after_given(
+    original: Resolver, parent: Any, info: GraphQLResolveInfo, arguments: dict[str, Any]
+) -> dict[str, Any]:
+    """hasPreviousPage is simply "`after` was given"."""
+    connection: dict[str, Any] = original(parent, info, **arguments)
+    connection["pageInfo"]["hasPreviousPage"] = arguments.get("after") is not None
+    return connection
+
+
+@page_bug
+def has_next_page_ignores_before(
+    original: Resolver, parent: Any, info: GraphQLResolveInfo, arguments: dict[str, Any]
+) -> dict[str, Any]:
+    """hasNextPage is computed as if `before` were not given: true when nodes follow it."""
+    connection: dict[str, Any] = original(parent, info, **arguments)
+    if arguments.get("first") is not None and arguments.get("before") is not None:
+        unbounded = {k: v for k, v in arguments.items() if k != "before"}
+        ignoring: dict[str, Any] = original(parent, info, **unbounded)
+        connection["pageInfo"]["hasNextPage"] = ignoring["pageInfo"]["hasNextPage"]
+    return connection
+
+
+@page_bug
+def first_with_last_wraps_around(
+    original: Resolver, parent: Any, info: GraphQLResolveInfo, arguments: dict[str, Any]
+) -> dict[str, Any]:
+    """`first` with `last` slices `rows[len(rows) - last:]`: a `last` above the rows wraps
+    around to a negative index and drops rows (the reference server's old bug)."""
+    first, last = arguments.get("first"), arguments.get("last")
+    if first is None or last is None or first < 0 or last < 0:
+        result: dict[str, Any] = original(parent, info, **arguments)
+        return result
+    connection: dict[str, Any] = original(parent, info, **arguments)
+    only_first = {k: v for k, v in arguments.items() if k != "last"}
+    rows = original(parent, info, **only_first)["edges"]
+    connection["edges"] = rows[len(rows) - last :] if last else []
+    _set_cursors(connection)
+    return connection
+
+
+def _serve_page_bugs_by_path() -> None:
+    """Dispatch `certificates` on the request's path: `/bug/NAME/graphql/` has bug NAME."""
+
+    def resolve(_: Any, info: GraphQLResolveInfo, **arguments: Any) -> dict[str, Any]:
+        name = ACTIVE_BUG.get()
+        if name is None:
+            result: dict[str, Any] = ORIGINAL_CERTIFICATES(_, info, **arguments)
+            return result
+        return PAGE_BUGS[name](ORIGINAL_CERTIFICATES, _, info, dict(arguments))
+
+    resolvers.query.set_field("certificates", resolve)
+    build_app = vars(server_run)["build_app"]
+
+    class Routed:
+        """The server's app behind a path prefix; anything else (its router) is the app's."""
+
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.inner, name)
+
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            path = scope.get("path", "") if scope.get("type") == "http" else ""
+            parts = path.split("/")
+            if len(parts) > 3 and parts[1] == "bug" and parts[2] in PAGE_BUGS:
+                token = ACTIVE_BUG.set(parts[2])
+                rest = "/" + "/".join(parts[3:])
+                try:
+                    await self.inner(
+                        {**scope, "path": rest, "raw_path": rest.encode()}, receive, send
+                    )
+                finally:
+                    ACTIVE_BUG.reset(token)
+                return
+            await self.inner(scope, receive, send)
+
+    def build_routed_app(*args: Any, **kwargs: Any) -> Any:
+        return Routed(build_app(*args, **kwargs))
+
+    setattr(server_run, "build_app", build_routed_app)  # noqa: B010 (not re-exported)
 
 
 # Bulk issuance ---------------------------------------------------------------
@@ -426,13 +568,57 @@ def _remember_storage() -> None:
     resolvers.query.set_field("certificates", resolve)
 
 
+def _fork_bugs(names: list[str], fixture_dir: Path, serve_options: list[str]) -> int:
+    """One forked server per bug; wait for them all, and pass SIGTERM on to them."""
+    import uvicorn  # noqa: F401  (imported once here, shared by every fork)
+
+    children: dict[int, str] = {}
+    for name in names:
+        pid = os.fork()
+        if pid == 0:  # the child: patch, serve, and never return into the parent's code
+            code = 1
+            try:
+                BUGS[name]()
+                _remember_storage()
+                fixture = str(fixture_dir / f"{name}.json")
+                code = cli.main(["serve", *serve_options, "--fixture-out", fixture])
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        children[pid] = name
+
+    def stop(signum: int, frame: object) -> None:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    for pid in children:
+        os.waitpid(pid, 0)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Apply the bug named by `--bug`, then serve with the other options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bug", required=True, choices=sorted(BUGS))
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--bug", choices=sorted(BUGS))
+    which.add_argument("--bugs", help="comma-separated: fork one server per bug")
+    which.add_argument("--bug-paths", action="store_true", help="serve PAGE_BUGS by path")
+    parser.add_argument("--fixture-dir", type=Path, help="with --bugs: where NAME.json go")
     known, rest = parser.parse_known_args(argv)
-    BUGS[known.bug]()
-    _remember_storage()
+    if known.bugs:
+        names = known.bugs.split(",")
+        unknown = sorted(set(names) - set(BUGS))
+        if unknown or known.fixture_dir is None:
+            parser.error(f"--bugs needs --fixture-dir and known bugs (unknown: {unknown})")
+        return _fork_bugs(names, known.fixture_dir, rest)
+    if known.bug_paths:
+        _serve_page_bugs_by_path()
+    else:
+        BUGS[known.bug]()
+        _remember_storage()
     return cli.main(["serve", *rest])
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["HERE", "REPO", "KitRun", "Served", "run_kit", "serve"]
+__all__ = ["HERE", "REPO", "KitRun", "Served", "bug_url", "run_kit", "serve", "serve_each"]
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -63,12 +63,21 @@ class KitRun:
 
 
 @contextlib.contextmanager
-def serve(directory: Path, bug: str | None = None) -> Iterator[Served]:
-    """Run the reference server, with `bug` injected when given; stop it on exit."""
+def serve(directory: Path, bug: str | None = None, *, bug_paths: bool = False) -> Iterator[Served]:
+    """Run the reference server, with `bug` injected when given; stop it on exit.
+
+    With `bug_paths`, one server serves every bug of `broken_server.PAGE_BUGS` at
+    `/bug/NAME/graphql/` (see `bug_url`), and the unpatched server at `/graphql/`.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     fixture = directory / "fixture.json"
     fixture.unlink(missing_ok=True)  # a server started earlier in this folder wrote one
-    program = [str(HERE / "broken_server.py"), "--bug", bug] if bug else ["-m", "codegen", "serve"]
+    if bug_paths:
+        program = [str(HERE / "broken_server.py"), "--bug-paths"]
+    elif bug:
+        program = [str(HERE / "broken_server.py"), "--bug", bug]
+    else:
+        program = ["-m", "codegen", "serve"]
     command = [
         sys.executable,
         *program,
@@ -108,6 +117,52 @@ def serve(directory: Path, bug: str | None = None) -> Iterator[Served]:
             process.wait()
 
 
+@contextlib.contextmanager
+def serve_each(directory: Path, bugs: Sequence[str]) -> Iterator[dict[str, Served]]:
+    """One server per bug, forked from one process that imported the server once."""
+    directory.mkdir(parents=True, exist_ok=True)
+    fixtures = {bug: directory / f"{bug}.json" for bug in bugs}
+    for fixture in fixtures.values():
+        fixture.unlink(missing_ok=True)
+    command = [
+        sys.executable,
+        str(HERE / "broken_server.py"),
+        *("--bugs", ",".join(bugs), "--fixture-dir", str(directory)),
+        *("--config", str(REPO / "pyproject.toml"), "--port", "0"),
+    ]
+    with (directory / "servers.log").open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log
+        )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT + len(bugs)
+        while not all(fixture.exists() for fixture in fixtures.values()):
+            if process.poll() is not None or time.monotonic() > deadline:
+                log_text = (directory / "servers.log").read_text(errors="replace")
+                raise RuntimeError(f"{' '.join(command)} did not start:\n{log_text}")
+            time.sleep(0.02)
+        yield {bug: _read_fixture(fixture) for bug, fixture in fixtures.items()}
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _read_fixture(path: Path) -> Served:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Served(
+        data["url"],
+        data["token"],
+        data["token_url"],
+        data["client_id"],
+        data["client_secret"],
+        data["user_ids"],
+    )
+
+
 def run_kit(*arguments: str, env: dict[str, str] | None = None) -> KitRun:
     """`python -m codegen contract *arguments` with this repository's config."""
     command = [
@@ -130,6 +185,11 @@ def run_kit(*arguments: str, env: dict[str, str] | None = None) -> KitRun:
         env={**clean, **(env or {})},
     )
     return KitRun(done.returncode, done.stdout, done.stderr)
+
+
+def bug_url(served: Served, bug: str) -> str:
+    """The URL of one broken variant on a server started with `bug_paths`."""
+    return served.url.replace("/graphql/", f"/bug/{bug}/graphql/")
 
 
 def kit_arguments(served: Served, *extra: str) -> Sequence[str]:

@@ -39,7 +39,8 @@ def test_a_wrong_token_exits_2_naming_http_401(
     assert contract("--url", served.url, "--token", "not-the-token", *QUICK) == 2
     captured = capsys.readouterr()
     assert "HTTP 401" in captured.err
-    assert captured.out == ""
+    # With --format json the error is JSON on stdout too, and nothing else is.
+    assert "HTTP 401" in json.loads(captured.out)["error"]["message"]
 
 
 def test_a_url_without_the_trailing_slash_exits_2_and_says_so(

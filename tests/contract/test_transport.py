@@ -144,9 +144,10 @@ def test_an_endpoint_that_dies_after_the_baseline_is_unreachable_not_violated(
     message = str(caught.value)
     assert "unreachable" in message and "{ __typename }" in message and "\n" not in message
     assert outcomes == []  # no property was reported, as violated or otherwise
-    # The request that went unanswered (a dropped query is sent once more on a fresh
-    # connection), then the one liveness check.
-    assert sent == alive + (3 if death == "drop" else 2)
+    # Per lane (two run side by side): the request that went unanswered (a dropped query
+    # is sent once more on a fresh connection), then the one liveness check.
+    per_lane = 3 if death == "drop" else 2
+    assert alive + per_lane <= sent <= alive + 2 * per_lane
     assert elapsed < 2 * timeout + 3
 
 

@@ -20,12 +20,14 @@ from codegen.contract.properties.expectations import (
 from codegen.contract.properties.pagination import (
     after_returns_the_following_nodes,
     before_returns_the_preceding_nodes,
+    first_and_last_together_follow_the_algorithm,
     has_next_page_tells_the_truth,
     has_previous_page_tells_the_truth,
     negative_sizes_are_errors,
     next_pages_are_not_empty,
     page_cursors_match_the_edges,
     pages_never_exceed_their_size,
+    pages_respect_the_page_size_limit,
     traversals_yield_every_node_once,
 )
 from codegen.contract.properties.responses import (
@@ -39,12 +41,14 @@ __all__ = ["PROPERTIES"]
 
 PROPERTIES: tuple[Property[Any], ...] = (
     pages_never_exceed_their_size,
+    pages_respect_the_page_size_limit,
     negative_sizes_are_errors,
     has_next_page_tells_the_truth,
     has_previous_page_tells_the_truth,
     page_cursors_match_the_edges,
     after_returns_the_following_nodes,
     before_returns_the_preceding_nodes,
+    first_and_last_together_follow_the_algorithm,
     traversals_yield_every_node_once,
     next_pages_are_not_empty,
     count_is_the_total,

@@ -20,7 +20,7 @@ from codegen.contract.issuing import (
     read_portfolios,
 )
 from codegen.contract.probe import Probe
-from codegen.contract.property import Group, Needs, contract_property
+from codegen.contract.property import Document, Needs, contract_property
 from codegen.contract.scalars import read_instant
 from codegen.contract.violation import Violation
 
@@ -32,6 +32,12 @@ __all__ = [
     "unknown_templates_are_errors",
     "unknown_users_fail",
 ]
+
+
+HOUSE_RULE = (
+    "Pluvo's documentation does not say which users land in failedIds or what repeated ids do; "
+    "the house policy: "
+)
 
 
 def _any_users(probe: Probe) -> st.SearchStrategy[Issuance]:
@@ -46,7 +52,13 @@ def _issue(probe: Probe, issuance: Issuance) -> tuple[list[str], list[str]]:
     return read_bulk_result(post_issuance(probe, issuance))
 
 
-@contract_property(Group.BULK, _any_users, Needs.MUTATIONS, Needs.TEMPLATE)
+@contract_property(
+    Document.HOUSE,
+    HOUSE_RULE + "an id is reported once, as succeeded or as failed.",
+    _any_users,
+    Needs.MUTATIONS,
+    Needs.TEMPLATE,
+)
 def bulk_lists_are_disjoint(probe: Probe, issuance: Issuance) -> None:
     """No id is in both `succeededIds` and `failedIds`."""
     succeeded, failed = _issue(probe, issuance)
@@ -55,7 +67,13 @@ def bulk_lists_are_disjoint(probe: Probe, issuance: Issuance) -> None:
         raise Violation(f"In both succeededIds and failedIds: {both}.")
 
 
-@contract_property(Group.BULK, _any_users, Needs.MUTATIONS, Needs.TEMPLATE)
+@contract_property(
+    Document.HOUSE,
+    HOUSE_RULE + "every distinct requested id is reported exactly once.",
+    _any_users,
+    Needs.MUTATIONS,
+    Needs.TEMPLATE,
+)
 def bulk_lists_hold_exactly_the_requested_ids(probe: Probe, issuance: Issuance) -> None:
     """Together, `succeededIds` and `failedIds` hold exactly the distinct requested ids, each
     once."""
@@ -76,7 +94,13 @@ def bulk_lists_hold_exactly_the_requested_ids(probe: Probe, issuance: Issuance) 
         )
 
 
-@contract_property(Group.BULK, _any_users, Needs.MUTATIONS, Needs.TEMPLATE)
+@contract_property(
+    Document.HOUSE,
+    HOUSE_RULE + "an id that names no user is reported in failedIds.",
+    _any_users,
+    Needs.MUTATIONS,
+    Needs.TEMPLATE,
+)
 def unknown_users_fail(probe: Probe, issuance: Issuance) -> None:
     """Every unknown user id lands in `failedIds`."""
     _, failed = _issue(probe, issuance)
@@ -86,7 +110,12 @@ def unknown_users_fail(probe: Probe, issuance: Issuance) -> None:
 
 
 @contract_property(
-    Group.BULK, _some_known_users, Needs.MUTATIONS, Needs.TEMPLATE, Needs.KNOWN_USERS
+    Document.PLUVO,
+    "generateCertificate issues the certificate template `id` to each of `userIds`.",
+    _some_known_users,
+    Needs.MUTATIONS,
+    Needs.TEMPLATE,
+    Needs.KNOWN_USERS,
 )
 def known_users_succeed(probe: Probe, issuance: Issuance) -> None:
     """Every known user id lands in `succeededIds`."""
@@ -97,7 +126,13 @@ def known_users_succeed(probe: Probe, issuance: Issuance) -> None:
 
 
 @contract_property(
-    Group.BULK, _some_known_users, Needs.MUTATIONS, Needs.TEMPLATE, Needs.KNOWN_USERS
+    Document.PLUVO,
+    "Issuing a certificate to users creates, for each user, an item in that user's "
+    "portfolio; `title` overrides the title; `issueDate` is the item's startDate.",
+    _some_known_users,
+    Needs.MUTATIONS,
+    Needs.TEMPLATE,
+    Needs.KNOWN_USERS,
 )
 def issued_certificates_reach_the_portfolio(probe: Probe, issuance: Issuance) -> None:
     """Each issued certificate appears in that user's `portfolioItems`, with the given title and
@@ -135,12 +170,19 @@ def _matches(item: PortfolioItem, issuance: Issuance) -> bool:
 
 @st.composite
 def _unknown_template(draw: st.DrawFn, probe: Probe) -> Issuance:
-    templates = set(probe.baseline.template_ids)
+    templates = set(probe.template_ids)
     template = draw(st.uuids(version=4).map(str).filter(lambda t: t not in templates))
     return draw(issuances(probe, template=template))
 
 
-@contract_property(Group.BULK, _unknown_template, Needs.MUTATIONS, Needs.BASELINE)
+@contract_property(
+    Document.HOUSE,
+    "Pluvo's documentation does not say what an unknown template does; the house policy: "
+    "it is a GraphQL error, and nothing is issued.",
+    _unknown_template,
+    Needs.MUTATIONS,
+    Needs.TEMPLATE,
+)
 def unknown_templates_are_errors(probe: Probe, issuance: Issuance) -> None:
     """Issuing an unknown template is an error, and nothing is issued for it."""
     before = read_portfolios(probe, issuance.known)

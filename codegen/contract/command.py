@@ -1,0 +1,308 @@
+"""`pluvo-codegen contract`: its options, and the command that runs the kit and prints the report.
+
+`codegen/cli.py` only calls `add_contract_arguments` and `run_contract_command`.
+Exit codes: 0 every checked property held; 1 a property was violated; 2 bad usage,
+an unreachable or unauthorised target, or nothing checked (every property skipped)
+without `--allow-skips`. With `--format json`, errors are printed as JSON too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codegen.errors import CodegenError
+
+if TYPE_CHECKING:
+    from codegen.config import Config
+    from codegen.contract.embedded import EmbeddedLaunch
+
+__all__ = ["CONTRACT_EPILOG", "add_contract_arguments", "run_contract_command"]
+
+EXIT_OK, EXIT_VIOLATED, EXIT_INVALID = 0, 1, 2
+DOCUMENT_KEYS = ("spec", "relay", "graphql", "http", "pluvo", "house")
+
+CONTRACT_EPILOG = """\
+exit codes:
+  0  every checked property held
+  1  a property was violated: its counterexample is printed
+  2  usage error; the target is unreachable or refuses the token (HTTP 401); or
+     nothing was checked (every property skipped) and --allow-skips was not given
+
+--only takes: spec (relay + graphql + http, the normative documents), relay,
+graphql, http, pluvo (Pluvo's documentation), house (this project's house policy).
+"""
+
+
+def _user_id(text: str) -> str:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a UUID, got {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def add_contract_arguments(sub: argparse.ArgumentParser) -> None:
+    """Every option of `contract`."""
+    env = os.environ
+    sub.add_argument(
+        "--url",
+        default=env.get("PLUVO_GRAPHQL_URL"),
+        help="the GraphQL endpoint, e.g. https://acme.pluvo.com/graphql/ (env PLUVO_GRAPHQL_URL;"
+        " default: start the embedded reference server)",
+    )
+    auth = sub.add_mutually_exclusive_group()
+    auth.add_argument(
+        "--token", metavar="T", help="static bearer token (env PLUVO_TOKEN; default: none)"
+    )
+    auth.add_argument(
+        "--token-url",
+        metavar="U",
+        help="OAuth token URL, for client credentials (env PLUVO_TOKEN_URL; default: none)",
+    )
+    sub.add_argument(
+        "--client-id", metavar="ID", help="OAuth client id (env PLUVO_CLIENT_ID; default: none)"
+    )
+    sub.add_argument(
+        "--client-secret",
+        metavar="S",
+        help="OAuth client secret (env PLUVO_CLIENT_SECRET; default: none)",
+    )
+    sub.add_argument(
+        "--user-id",
+        action="append",
+        dest="user_ids",
+        type=_user_id,
+        metavar="UUID",
+        help="a user known to exist; repeat it (env PLUVO_USER_IDS, comma-separated;"
+        " default: none, so the issuing properties use only unknown users)",
+    )
+    sub.add_argument(
+        "--allow-mutations",
+        action="store_true",
+        default=env.get("PLUVO_ALLOW_MUTATIONS", "").strip().lower() in ("1", "true", "yes"),
+        help="run the issuing properties, which issue real certificates"
+        " (env PLUVO_ALLOW_MUTATIONS=1)",
+    )
+    sub.add_argument(
+        "--max-examples",
+        type=_positive,
+        metavar="N",
+        help="random examples per property, after its boundary cases (default: 50)",
+    )
+    sub.add_argument(
+        "--seed", type=int, metavar="S", help="repeat a run exactly (default: drawn and printed)"
+    )
+    sub.add_argument(
+        "--property",
+        action="append",
+        dest="properties",
+        metavar="NAME",
+        help="check only this property; repeat it (default: every property)",
+    )
+    sub.add_argument(
+        "--only",
+        action="append",
+        choices=DOCUMENT_KEYS,
+        metavar="DOCUMENT",
+        help="check only the properties of this document; repeat it (see below;"
+        " default: every document)",
+    )
+    sub.add_argument(
+        "--max-page-size",
+        type=_positive,
+        metavar="N",
+        help="the endpoint's page-size limit, a house rule (default: 50, Pluvo's)",
+    )
+    source = sub.add_mutually_exclusive_group()
+    source.add_argument(
+        "--schema",
+        metavar="SOURCE",
+        help="the schema to find connections in: a file, a URL or git:REV:path "
+        "(default: the config's schema)",
+    )
+    source.add_argument(
+        "--introspect",
+        action="store_true",
+        help="take the schema from the target by introspection",
+    )
+    sub.add_argument(
+        "--connection",
+        action="append",
+        dest="connections",
+        metavar="NAME",
+        help="check only this connection on Query; repeat it (default: every one found)",
+    )
+    sub.add_argument(
+        "--var",
+        action="append",
+        dest="variables",
+        metavar="CONNECTION.ARG=VALUE",
+        help="a value for a connection's other argument (VALUE is JSON, else a string;"
+        " default: none, so such connections are skipped)",
+    )
+    sub.add_argument(
+        "--allow-skips",
+        action="store_true",
+        help="exit 0 even when every property was skipped (nothing checked)",
+    )
+    sub.add_argument(
+        "--jobs",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        help="2 (default): the writing and the read-only properties run side by side",
+    )
+    sub.add_argument(
+        "--format", choices=("text", "json"), default="text", help="how to print the report"
+    )
+    sub.add_argument(
+        "--junit-xml",
+        type=Path,
+        metavar="PATH",
+        help="also write a JUnit XML report to PATH (default: none)",
+    )
+    sub.add_argument(
+        "--record",
+        type=Path,
+        metavar="FILE",
+        help="write every exchange of the run, in full, to FILE (JSON Lines; default: none)",
+    )
+
+
+def run_contract_command(args: argparse.Namespace) -> int:
+    """Run the kit as `args` say, print the report, and return the exit code."""
+    if args.format != "json":
+        return _run(args)
+    from codegen.contract.report import render_error_json
+
+    try:
+        return _run(args)
+    except CodegenError as error:
+        sys.stdout.write(render_error_json(str(error), EXIT_INVALID))
+        print(f"pluvo-codegen: {error}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+def _run(args: argparse.Namespace) -> int:
+    from codegen.config import load_config
+
+    env = os.environ
+    token_url = args.token_url or (None if args.token else env.get("PLUVO_TOKEN_URL"))
+    client_id = args.client_id or env.get("PLUVO_CLIENT_ID")
+    client_secret = args.client_secret or env.get("PLUVO_CLIENT_SECRET")
+    if token_url is not None and not (client_id and client_secret):
+        raise CodegenError("--token-url needs --client-id and --client-secret")
+    if args.url is not None and not args.url.startswith(("http://", "https://")):
+        raise CodegenError(f"--url must start with http:// or https://, got {args.url!r}")
+    user_ids = list(args.user_ids or [])
+    for part in filter(None, ([] if user_ids else env.get("PLUVO_USER_IDS", "").split(","))):
+        try:
+            user_ids.append(str(uuid.UUID(part.strip())))
+        except ValueError:
+            raise CodegenError(f"PLUVO_USER_IDS: expected UUIDs, got {part.strip()!r}") from None
+    config = load_config(args.config)
+    launched = None
+    if args.url is None:
+        # Started first, the server boots while the kit imports hypothesis and the rest.
+        from codegen.contract.embedded import launch_embedded_server
+
+        launched = launch_embedded_server(config.file)
+    try:
+        return _check(args, config, token_url, client_id, client_secret, user_ids, launched)
+    finally:
+        if launched is not None:
+            launched.stop()
+
+
+def _check(
+    args: argparse.Namespace,
+    config: Config,
+    token_url: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    user_ids: list[str],
+    launched: EmbeddedLaunch | None,
+) -> int:
+    from codegen.contract.connections import parse_vars
+    from codegen.contract.options import (
+        DEFAULT_MAX_EXAMPLES,
+        DEFAULT_MAX_PAGE_SIZE,
+        ContractOptions,
+    )
+    from codegen.contract.outcome import Outcome
+    from codegen.contract.report import (
+        render_group_header,
+        render_json,
+        render_junit,
+        render_outcome_line,
+        render_text,
+    )
+    from codegen.contract.run import run_contract
+
+    env = os.environ
+    parsed = parse_vars(args.variables or [])
+    variables = tuple(
+        (name, argument, value)
+        for name, arguments in parsed.items()
+        for argument, value in arguments.items()
+    )
+    options = ContractOptions(
+        config_file=config.file,
+        schema_path=config.schema_path,
+        url=args.url,
+        token=None if token_url else (args.token or env.get("PLUVO_TOKEN")),
+        token_url=token_url,
+        client_id=client_id,
+        client_secret=client_secret,
+        user_ids=tuple(dict.fromkeys(user_ids)),
+        allow_mutations=args.allow_mutations,
+        max_examples=args.max_examples or DEFAULT_MAX_EXAMPLES,
+        seed=args.seed,
+        properties=tuple(args.properties or ()),
+        max_page_size=args.max_page_size or DEFAULT_MAX_PAGE_SIZE,
+        only=tuple(args.only or ()),
+        connections=tuple(args.connections or ()),
+        variables=variables,
+        schema_source=args.schema,
+        introspect=args.introspect,
+        jobs=args.jobs,
+        record=args.record,
+    )
+    as_text = args.format == "text"
+    shown: dict[str, Any] = {"document": None}
+
+    def show(outcome: Outcome) -> None:
+        if outcome.document != shown["document"]:
+            shown["document"] = outcome.document
+            print(render_group_header(outcome.document), flush=True)
+        print(render_outcome_line(outcome), flush=True)
+
+    report = run_contract(options, on_outcome=show if as_text else None, launched=launched)
+    if args.junit_xml is not None:
+        try:
+            args.junit_xml.write_text(render_junit(report), encoding="utf-8")
+        except OSError as exc:
+            raise CodegenError(f"{args.junit_xml}: cannot write ({exc.strerror})") from exc
+    if report.nothing_checked and not args.allow_skips:
+        reasons = sorted({o.reason or "" for o in report.outcomes})
+        raise CodegenError(
+            "nothing was checked: every selected property was skipped ("
+            + "; ".join(reasons[:3])
+            + "); give --allow-skips to accept that"
+        )
+    sys.stdout.write(render_text(report, lines=False) if as_text else render_json(report))
+    return EXIT_VIOLATED if report.violated else EXIT_OK
