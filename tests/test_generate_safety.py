@@ -508,16 +508,19 @@ def _can_mount_tmpfs() -> bool:
 @pytest.mark.slow
 @pytest.mark.skipif(not _can_mount_tmpfs(), reason="no mount namespace for a tiny tmpfs here")
 def test_a_really_full_disk_leaves_the_package_byte_identical(project: Project) -> None:
-    """generated/ on a 160 KiB tmpfs holds the package once, not the new copy beside it."""
+    """generated/ on a tiny tmpfs holds the package once, not the new copy beside it."""
     import subprocess
     import sys
 
     project.write("queries/user_names.graphql", NEW_OPERATION)
     saved = project.root / "saved"
     shutil.copytree(project.root / "generated", saved)
+    # tmpfs gives each file whole 4 KiB pages: room for one and a half packages.
+    pages = sum(-(-p.stat().st_size // 4096) or 1 for p in saved.rglob("*") if p.is_file())
+    size_kib = pages * 4 * 3 // 2
     script = """
         set -e
-        mount -t tmpfs -o size=160k tmpfs "$ROOT/generated"
+        mount -t tmpfs -o size=${SIZE}k tmpfs "$ROOT/generated"
         cp -a "$SAVED/." "$ROOT/generated/"
         listing() { (cd "$ROOT/generated" && find . | sort && find . -type f | sort | xargs cat); }
         before=$(listing | sha256sum)
@@ -527,7 +530,13 @@ def test_a_really_full_disk_leaves_the_package_byte_identical(project: Project) 
         after=$(listing | sha256sum)
         [ "$before" = "$after" ] && echo "generated/ unchanged" >&2
     """
-    env = {**os.environ, "ROOT": str(project.root), "SAVED": str(saved), "PYTHON": sys.executable}
+    env = {
+        **os.environ,
+        "ROOT": str(project.root),
+        "SAVED": str(saved),
+        "PYTHON": sys.executable,
+        "SIZE": str(size_kib),
+    }
     done = subprocess.run(
         ["unshare", "-rm", "sh", "-c", script],
         cwd=REPO,
