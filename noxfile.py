@@ -53,9 +53,9 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite under the bounded `ci` hypothesis profile."""
+    """Run the test suite under the bounded `ci` hypothesis profile, on two workers."""
     install(session, dev=True)
-    session.run("pytest", *session.posargs, env={"HYPOTHESIS_PROFILE": "ci"})
+    session.run("pytest", "-n", "2", *session.posargs, env={"HYPOTHESIS_PROFILE": "ci"})
 
 
 @nox.session(default=False)
