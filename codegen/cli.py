@@ -10,7 +10,7 @@ from typing import Any
 
 from codegen.errors import CodegenError, DocumentError
 from codegen.style import HelpFormatter, VersionAction, add_common_options, seconds
-from codegen.webhooks.cli import add_serve_options, add_webhooks_parser, serve_options
+from codegen.webhooks.command import add_serve_options, add_webhooks_parser, serve_options
 
 __all__ = ["EXIT_DRIFT", "EXIT_INVALID", "EXIT_OK", "main"]
 

@@ -264,7 +264,7 @@ def _choose_connections(
 def _load_schema(options: ContractOptions, target: Target) -> GraphQLSchema:
     """The schema from --introspect, --schema SOURCE, or the config's schema file."""
     if options.introspect or options.schema_source is not None:
-        from codegen.evolution.introspect import Credentials
+        from codegen.evolution.fetch_schema import Credentials
         from codegen.evolution.load import load_schema
 
         spec = target.url if options.introspect else str(options.schema_source)

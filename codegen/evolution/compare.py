@@ -9,7 +9,7 @@ from codegen.errors import ConfigError, Diagnostic, DocumentError
 from codegen.evolution.breaks import Finding, find_breaks
 from codegen.evolution.changes import Level
 from codegen.evolution.diff import diff_schemas
-from codegen.evolution.introspect import DEFAULT_TIMEOUT, Credentials
+from codegen.evolution.fetch_schema import DEFAULT_TIMEOUT, Credentials
 from codegen.evolution.load import LoadedSchema, load_schema
 from codegen.evolution.operations import Operation, load_operations
 

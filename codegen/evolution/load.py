@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from codegen.errors import Diagnostic, DocumentError, SchemaSourceError
 from codegen.evolution.assemble import SchemaProblem
 from codegen.evolution.changes import Location
-from codegen.evolution.introspect import DEFAULT_TIMEOUT, Credentials, fetch_introspection
-from codegen.evolution.introspection import (
+from codegen.evolution.fetch_schema import DEFAULT_TIMEOUT, Credentials, fetch_introspection
+from codegen.evolution.read_introspection import (
     IntrospectionShapeError,
     client_schema,
     model_from_introspection,

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from codegen.errors import CodegenError, DocumentError, SchemaSourceError
-from codegen.evolution.introspect import DEFAULT_TIMEOUT, Credentials, fetch_introspection
-from codegen.evolution.introspection import IntrospectionShapeError, client_schema
+from codegen.evolution.fetch_schema import DEFAULT_TIMEOUT, Credentials, fetch_introspection
+from codegen.evolution.read_introspection import IntrospectionShapeError, client_schema
 
 __all__ = ["print_introspection", "pull_schema", "write_atomically"]
 
