@@ -47,6 +47,7 @@ __all__ = [
     "BearerToken",
     "ClientCredentials",
     "add_credential_options",
+    "auth_for",
     "credential_flags",
     "resolve_auth",
     "token_errors",
@@ -127,8 +128,8 @@ def resolve_auth(
         if value is not None and not value:
             raise CodegenError(f"{_FLAG[name]} is empty")
     if flags["token"] is not None and any(flags[name] is not None for name in _OAUTH):
-        given = " and ".join(_FLAG[name] for name in _OAUTH if flags[name] is not None)
-        raise CodegenError(f"{given} go with --token-url, not with --token")
+        stray = [_FLAG[name] for name in _OAUTH if flags[name] is not None]
+        raise CodegenError(f"{_listed(stray)} with --token-url, not with --token")
     # A flag chooses the method; the environment fills in only that method's values.
     if flags["token"] is not None:
         readable: tuple[str, ...] = ("token",)
@@ -151,8 +152,8 @@ def resolve_auth(
         )
     if "token" in values:
         if any(name in values for name in _OAUTH):
-            stray = " and ".join(source[name] for name in _OAUTH if name in values)
-            raise CodegenError(f"{stray} go with a token URL, not with {source['token']}")
+            stray = [source[name] for name in _OAUTH if name in values]
+            raise CodegenError(f"{_listed(stray)} with a token URL, not with {source['token']}")
         if not all("!" <= char <= "~" for char in values["token"]):
             raise CodegenError(
                 f"{source['token']}: not a bearer token (only visible ASCII characters, "
@@ -168,12 +169,35 @@ def resolve_auth(
             )
         _check_url(values["token_url"], source["token_url"])
         return ClientCredentials(values["token_url"], values["client_id"], values["client_secret"])
-    stray_names = [name for name in ("client_id", "client_secret") if name in values]
-    if stray_names:
-        stray = " and ".join(source[name] for name in stray_names)
-        verb = "goes" if len(stray_names) == 1 else "go"
-        raise CodegenError(f"{stray} {verb} with --token-url (or env PLUVO_TOKEN_URL)")
+    stray = [source[name] for name in ("client_id", "client_secret") if name in values]
+    if stray:
+        raise CodegenError(f"{_listed(stray)} with --token-url (or env PLUVO_TOKEN_URL)")
     return None
+
+
+def _listed(names: list[str]) -> str:
+    """`--a goes` or `--a and --b go`: the start of a sentence about where options belong."""
+    return f"{names[0]} goes" if len(names) == 1 else f"{' and '.join(names)} go"
+
+
+def auth_for(
+    args: argparse.Namespace,
+    url: str | None,
+    flag: str,
+    environ: Mapping[str, str] | None = None,
+) -> httpx.Auth | None:
+    """`resolve_auth` for a command whose endpoint is `url`, given by option `flag`.
+
+    The environment is read only when `url` is an http(s) URL (a file or `git:` source
+    needs no credentials, and a stray PLUVO_* variable must not fail it); credential
+    flags without such a URL are an error naming `flag`.
+    """
+    given = credential_flags(args)
+    remote = url is not None and url.startswith(("http://", "https://"))
+    auth = resolve_auth(args, environ) if remote or given else None
+    if given and not remote:
+        raise CodegenError(f"{_listed(given)} with {flag}")
+    return auth
 
 
 def _check_url(url: str, shown: str) -> None:

@@ -143,20 +143,7 @@ def _add_source_options(parser: argparse.ArgumentParser, flag: str, help_text: s
     parser.add_argument(
         "--timeout", type=seconds, default=30.0, metavar="SECONDS", help="for a URL"
     )
-    add_credential_options(parser, target=f"a {flag} URL")
-
-
-def _auth(args: argparse.Namespace, flag: str) -> httpx.Auth | None:
-    """The credentials for SOURCE when it is a URL; the environment is read only then."""
-    from codegen.credentials import credential_flags, resolve_auth
-
-    given = credential_flags(args)
-    if args.source is None and given:
-        verb = "goes" if len(given) == 1 else "go"
-        raise CodegenError(f"{' and '.join(given)} {verb} with {flag}")
-    if given or (args.source or "").startswith(("http://", "https://")):
-        return resolve_auth(args)
-    return None
+    add_credential_options(parser, target=flag if flag == "--url" else f"a {flag} URL")
 
 
 # ------------------------------------------------------------------------------- init
@@ -398,11 +385,13 @@ def _shown(directory: Path, name: str) -> str:
 
 def run_init(args: argparse.Namespace) -> int:
     """`pluvo-codegen init`."""
+    from codegen.credentials import auth_for
+
     options = InitOptions(
         directory=args.directory,
         config=args.config,
         url=args.source,
-        auth=_auth(args, "--url"),
+        auth=auth_for(args, args.source, "--url"),
         timeout=args.timeout,
     )
     for item in init_project(options):
@@ -434,6 +423,7 @@ def load_graphql_schema(
 
 def run_verify(args: argparse.Namespace) -> int:
     """`pluvo-codegen verify`."""
+    from codegen.credentials import auth_for
     from codegen.manifest import (
         check_operations,
         embedded_operations,
@@ -450,7 +440,7 @@ def run_verify(args: argparse.Namespace) -> int:
         package, shown = config.package_dir, config.display(config.package_dir)
     if args.source is not None and not args.source.strip():
         raise CodegenError("--schema needs a SOURCE: a file, a URL or git:REV:PATH")
-    auth = _auth(args, "--schema")
+    auth = auth_for(args, args.source, "a --schema URL")
     manifest = read_manifest(package, shown)
     # SOURCE is read before any verdict, so that an unreadable one is exit 2 alone.
     loaded = None

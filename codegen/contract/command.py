@@ -187,17 +187,11 @@ def run_contract_command(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from codegen.config import load_config
-    from codegen.credentials import credential_flags, resolve_auth
+    from codegen.credentials import auth_for
 
     env = os.environ
-    given = credential_flags(args)
-    # The environment's credentials are read for a --url only: the embedded server has its own.
-    auth = resolve_auth(args) if args.url is not None or given else None
-    if args.url is None and given:
-        verb = "goes" if len(given) == 1 else "go"
-        raise CodegenError(
-            f"{' and '.join(given)} {verb} with --url (the embedded server needs no credentials)"
-        )
+    # Read for a --url only: the embedded server has its own token.
+    auth = auth_for(args, args.url, "--url (the embedded server needs no credentials)")
     if args.url is not None and not args.url.startswith(("http://", "https://")):
         raise CodegenError(f"--url must start with http:// or https://, got {args.url!r}")
     user_ids = list(args.user_ids or [])

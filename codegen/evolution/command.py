@@ -116,12 +116,12 @@ def run_pull(args: argparse.Namespace) -> int:
 
 def run_diff(args: argparse.Namespace) -> int:
     """`pluvo-codegen diff`."""
-    from codegen.credentials import credential_flags, resolve_auth
+    from codegen.credentials import auth_for
     from codegen.evolution import Level, compare, render_report
 
     # The environment is read only when a schema is a URL: files need no credentials.
     urls = [spec for spec in (args.old, args.new) if spec.startswith(("http://", "https://"))]
-    auth = resolve_auth(args) if urls or credential_flags(args) else None
+    auth = auth_for(args, urls[0] if urls else None, "an OLD or NEW that is a URL")
     comparison = compare(
         args.old,
         args.new,

@@ -275,11 +275,12 @@ def run_listen(args: argparse.Namespace) -> int:
 
 def run_trigger(args: argparse.Namespace) -> int:
     """`pluvo-codegen webhooks trigger`."""
-    from codegen.credentials import credential_flags, resolve_auth
+    from codegen.credentials import auth_for
     from codegen.webhooks.trigger import ask_server, send_sample
 
+    # A receiver (--url) is sent a signed sample: credentials go with --server only.
+    auth = auth_for(args, args.server, "--server")
     if args.server is not None:
-        auth = resolve_auth(args)
         if auth is None:
             raise CodegenError(
                 "--server needs --token (the server's bearer token), or --token-url with "
@@ -292,10 +293,6 @@ def run_trigger(args: argparse.Namespace) -> int:
         return 0
     if args.certificate_id is not None:
         raise CodegenError("--certificate-id goes with --server")
-    given = credential_flags(args)
-    if given:  # a receiver is sent a signed sample: no bearer token
-        verb = "goes" if len(given) == 1 else "go"
-        raise CodegenError(f"{' and '.join(given)} {verb} with --server")
     sent = send_sample(args.event, args.url, _require_secret(args), args.user_id, args.timeout)
     print(f"{args.url}: {args.event} answered HTTP {sent.status}")
     if 200 <= sent.status < 300:
