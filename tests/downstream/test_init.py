@@ -161,7 +161,11 @@ def test_init_refuses_credentials_without_a_url(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run("init", str(tmp_path), "--token", "t") == 2
-    assert "--token and --token-url go with --url" in capsys.readouterr().err
+    assert capsys.readouterr().err == "pluvo-codegen: --token goes with --url\n"
+    oauth = ["--token-url", "http://127.0.0.1:1/t/", "--client-id", "a", "--client-secret", "b"]
+    assert run("init", str(tmp_path), *oauth) == 2
+    err = capsys.readouterr().err
+    assert "--token-url and --client-id and --client-secret go with --url" in err
     assert list(tmp_path.iterdir()) == []
 
 
@@ -250,14 +254,16 @@ def test_a_config_name_with_spaces_commas_and_hashes_stays_one_argument_in_hooks
     assert run("check", "--config", str(tmp_path / name)) == 0
 
 
-@pytest.mark.parametrize("answer", ["deep", "stall", "dead"])
+@pytest.mark.parametrize("answer", ["deep", "huge", "stall", "dead"])
 def test_a_token_url_that_fails_is_named_and_is_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], answer: str
 ) -> None:
     """The token endpoint, not the GraphQL one, is named; garbage is no traceback."""
     with contextlib.ExitStack() as stack:
-        if answer == "deep":
-            token_url = stack.enter_context(answering(b"[" * 100_000 + b"]" * 100_000))
+        if answer == "deep":  # within the 64 KiB a token answer may hold
+            token_url = stack.enter_context(answering(b"[" * 30_000 + b"]" * 30_000))
+        elif answer == "huge":
+            token_url = stack.enter_context(answering(b" " * 100_000 + b"{}"))
         else:
             listener = stack.enter_context(socket.create_server(("127.0.0.1", 0)))
             token_url = f"http://127.0.0.1:{listener.getsockname()[1]}/token/"
@@ -269,9 +275,12 @@ def test_a_token_url_that_fails_is_named_and_is_exit_2(
         assert run(*argv, "--timeout", "0.2") == 2
     err = capsys.readouterr().err
     expected = {
-        "deep": "no access_token in the answer",
+        "deep": "sent no usable access_token",
+        "huge": "the answer is larger than 65536 bytes",
         "stall": "no answer within 0.2 s",
         "dead": "cannot connect",
     }[answer]
-    assert f"{token_url}: " in err and expected in err, err
+    # One line, naming the token endpoint and not the GraphQL one (never asked).
+    assert token_url in err and graphql_url not in err and expected in err, err
+    assert err.count("\n") == 1
     assert "Traceback" not in err and not (tmp_path / "repo").exists()
