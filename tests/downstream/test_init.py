@@ -139,7 +139,7 @@ def test_the_scaffolded_check_hook_runs_on_inputs_package_and_its_own_version() 
 
 
 def test_init_pulls_with_client_credentials_from_the_reference_server(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from server.reference import run_server
 
@@ -150,10 +150,27 @@ def test_init_pulls_with_client_credentials_from_the_reference_server(
             "--client-secret", server.client_secret,
         ]  # fmt: skip
         assert run("init", str(tmp_path / "repo"), "--url", server.url, *credentials) == 0
-    assert f"(pulled from {server.url})" in capsys.readouterr().out
-    assert (tmp_path / "repo/schema/pluvo.graphql").read_bytes() == (
-        REPO / "schema/pluvo.graphql"
-    ).read_bytes()
+        assert f"(pulled from {server.url})" in capsys.readouterr().out
+        # verify --schema URL, and init --url, read the same credentials from the environment.
+        package = str(tmp_path / "repo/generated/pluvo_client")
+        monkeypatch.setenv("PLUVO_TOKEN_URL", server.token_url)
+        monkeypatch.setenv("PLUVO_CLIENT_ID", server.client_id)
+        monkeypatch.setenv("PLUVO_CLIENT_SECRET", server.client_secret)
+        assert run("verify", package, "--schema", server.url) == 0
+        assert f"operations are valid against {server.url}" in capsys.readouterr().out
+        assert run("init", str(tmp_path / "other"), "--url", server.url) == 0
+        capsys.readouterr()
+        monkeypatch.setenv("PLUVO_CLIENT_SECRET", "not-the-secret")
+        assert run("verify", package, "--schema", server.url) == 2
+        refused = f"pluvo-codegen: {server.token_url} refused the client id and secret (HTTP 401)\n"
+        assert capsys.readouterr().err == refused
+        assert run("init", str(tmp_path / "third"), "--url", server.url) == 2
+        assert capsys.readouterr().err == refused
+    assert not (tmp_path / "third").exists()
+    for repo in ("repo", "other"):
+        assert (tmp_path / repo / "schema/pluvo.graphql").read_bytes() == (
+            REPO / "schema/pluvo.graphql"
+        ).read_bytes()
     assert run("check", "--config", str(tmp_path / "repo/pyproject.toml")) == 0
 
 
