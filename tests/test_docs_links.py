@@ -174,6 +174,35 @@ def test_the_readme_links_every_docs_page() -> None:
     assert [p.name for p in sorted((REPO / "docs").glob("*.md")) if p not in linked] == []
 
 
+def test_docs_pages_named_in_code_and_tests_exist() -> None:
+    """`see docs/x.md#anchor` in a docstring, help text or comment names a real page and heading."""
+    mention = re.compile(r"\bdocs/[\w.-]+\.md(?:#[\w-]+)?")
+    sources = [
+        *sorted(REPO.glob("codegen/**/*.py")),
+        *sorted(REPO.glob("tests/**/*.py")),
+        *sorted(REPO.glob("benchmarks/*.py")),
+        REPO / "noxfile.py",
+        REPO / "pyproject.toml",
+    ]
+    # Not references: a file that a test writes into a scratch project.
+    scratch = {("tests/test_generate_safety.py", "docs/notes.md")}
+    problems, seen = [], 0
+    for source in sources:
+        if source == Path(__file__).resolve():
+            continue  # its own examples are broken on purpose
+        text = source.read_text(encoding="utf-8")
+        for match in mention.finditer(text):
+            if (source.relative_to(REPO).as_posix(), match.group(0)) in scratch:
+                continue
+            seen += 1
+            problem = _check_target(REPO / "README.md", match.group(0), "", REPO)
+            if problem:
+                line, col = _position(text, match.start())
+                problems.append(f"{source.relative_to(REPO)}:{line}:{col}: {problem}")
+    assert seen > 0
+    assert problems == []
+
+
 def test_a_broken_file_link_and_a_broken_anchor_are_both_reported(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "other.md").write_text(
