@@ -33,7 +33,8 @@ def diff_schemas(
     The walk follows graphql-inspector's (`diffSchema`): directives, root types, then
     each type (removed, added, changed) down to arguments and applied directives, so
     that the same pair of schemas gives the same changes. The few places where we
-    deliberately differ are named where they happen and listed in the README.
+    deliberately differ are named where they happen and listed in
+    docs/schema-evolution.md.
     """
     rec = Recorder(old, new, locate_old, locate_new)
     diff_directive_definitions(rec)
