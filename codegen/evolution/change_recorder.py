@@ -1,13 +1,14 @@
-"""Collects changes while a diff walks two schemas, and says where each one is."""
+"""`ChangeRecorder`: collects changes while a diff walks two schemas, and says where each one is."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from codegen.evolution.changes import Change, ChangeType, Level, Location
+from codegen.errors import Location
+from codegen.evolution.changes import Change, ChangeType, Level
 from codegen.evolution.model import InputValue, Schema, print_value
 
-__all__ = ["NEW", "OLD", "Locate", "Recorder", "describe_default", "quote"]
+__all__ = ["NEW", "OLD", "ChangeRecorder", "Locate", "describe_default", "quote"]
 
 Locate = Callable[[int], Location | None]
 OLD = "old"
@@ -32,8 +33,8 @@ def _nowhere(_offset: int) -> Location | None:
     return None
 
 
-class Recorder:
-    """The two schemas being compared, and the changes found so far, in order."""
+class ChangeRecorder:
+    """The two schemas being compared, and the schema changes found so far, in order."""
 
     def __init__(
         self,
