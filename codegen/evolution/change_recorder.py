@@ -7,6 +7,7 @@ from collections.abc import Callable
 from codegen.errors import Location
 from codegen.evolution.changes import Change, ChangeType, Level
 from codegen.evolution.model import InputValue, Schema, print_value
+from codegen.evolution.values import is_required, is_safe_input_change
 
 __all__ = ["NEW", "OLD", "ChangeRecorder", "Locate", "describe_default", "quote"]
 
@@ -62,3 +63,20 @@ class ChangeRecorder:
         if where is not None and where[1] >= 0:
             location = self._locate[where[0]](where[1])
         self.changes.append(Change(level, type_, path, message + ".", location, subjects))
+
+    def add_input_retyped(
+        self, type_: ChangeType, owner: str, old: InputValue, new: InputValue, message: str
+    ) -> None:
+        """Record that an argument or an input field of `owner` changed type.
+
+        A safe change (e.g. `String!` to `String`) is non-breaking. It concerns the
+        operations that give the value, and every use of `owner` when the value
+        became required.
+        """
+        path = f"{owner}.{new.name}"
+        subjects: tuple[tuple[str, ...], ...] = ((path,),)
+        if is_required(new) and not is_required(old):
+            subjects += ((owner,),)
+        safe = is_safe_input_change(old.type, new.type)
+        level = Level.NON_BREAKING if safe else Level.BREAKING
+        self.add(level, type_, path, message, (NEW, new.offset), subjects)

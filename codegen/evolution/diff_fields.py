@@ -16,7 +16,6 @@ from codegen.evolution.model import (
 from codegen.evolution.values import (
     defaults_equal,
     is_required,
-    is_safe_input_change,
     is_safe_output_change,
 )
 
@@ -212,18 +211,8 @@ def _changes_in_argument(
             ((path,),),
         )
     if old.type != new.type:
-        safe = is_safe_input_change(old.type, new.type)
-        subjects: tuple[tuple[str, ...], ...] = ((path,),)
-        if is_required(new) and not is_required(old):
-            subjects += ((field_path,),)
-        rec.add(
-            Level.NON_BREAKING if safe else Level.BREAKING,
-            T.FIELD_ARGUMENT_TYPE_CHANGED,
-            path,
-            f"Type for {on} changed from '{old.type}' to '{new.type}'",
-            where,
-            subjects,
-        )
+        message = f"Type for {on} changed from '{old.type}' to '{new.type}'"
+        rec.add_input_retyped(T.FIELD_ARGUMENT_TYPE_CHANGED, field_path, old, new, message)
     diff_usages(
         rec,
         old.directives,

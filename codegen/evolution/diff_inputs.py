@@ -7,7 +7,7 @@ from codegen.evolution.changes import ChangeType as T
 from codegen.evolution.changes import Level
 from codegen.evolution.diff_directives import diff_usages
 from codegen.evolution.model import InputValue, TypeDef, is_deprecated
-from codegen.evolution.values import defaults_equal, is_required, is_safe_input_change
+from codegen.evolution.values import defaults_equal
 
 __all__ = ["changes_in_input_object"]
 
@@ -85,18 +85,8 @@ def _changes_in_input_field(
                 ((path,),),
             )
         if old.type != new.type:
-            safe = is_safe_input_change(old.type, new.type)
-            subjects: tuple[tuple[str, ...], ...] = ((path,),)
-            if is_required(new) and not is_required(old):
-                subjects += ((input_name,),)
-            rec.add(
-                Level.NON_BREAKING if safe else Level.BREAKING,
-                T.INPUT_FIELD_TYPE_CHANGED,
-                path,
-                f"Input field '{path}' changed type from '{old.type}' to '{new.type}'",
-                where,
-                subjects,
-            )
+            message = f"Input field '{path}' changed type from '{old.type}' to '{new.type}'"
+            rec.add_input_retyped(T.INPUT_FIELD_TYPE_CHANGED, input_name, old, new, message)
     diff_usages(
         rec,
         old.directives if old else (),
