@@ -42,6 +42,8 @@ __all__ = ["run_contract"]
 _PREFLIGHT = "query ContractPreflight { __typename }"
 
 Task = tuple[Property[Any], Probe]
+# An ExchangeRecorder for a lane, by the lane's name.
+NewRecorder = Callable[[str], ExchangeRecorder]
 
 
 def run_contract(
@@ -153,10 +155,7 @@ def _label(prop: Property[Any], probe: Probe, recorder: ExchangeRecorder) -> Non
 
 
 def _run_in_order(
-    tasks: list[Task],
-    new_recorder: Callable[[str], ExchangeRecorder],
-    options: ContractOptions,
-    seed: int,
+    tasks: list[Task], new_recorder: NewRecorder, options: ContractOptions, seed: int
 ) -> Iterator[Outcome]:
     for prop, probe in tasks:
         _label(prop, probe, probe.recorder)
@@ -164,10 +163,7 @@ def _run_in_order(
 
 
 def _run_in_lanes(
-    tasks: list[Task],
-    new_recorder: Callable[[str], ExchangeRecorder],
-    options: ContractOptions,
-    seed: int,
+    tasks: list[Task], new_recorder: NewRecorder, options: ContractOptions, seed: int
 ) -> Iterator[Outcome]:
     """Yield outcomes in task order while two lanes run side by side.
 
