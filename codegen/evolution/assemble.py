@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from codegen.evolution.model import (
     BUILT_IN_SCALARS,
@@ -12,9 +11,8 @@ from codegen.evolution.model import (
     SPECIFIED_DIRECTIVES,
     DirectiveDef,
     DirectiveUse,
-    EnumValue,
-    Field,
     InputValue,
+    Member,
     Schema,
     TypeDef,
     named_type,
@@ -22,8 +20,6 @@ from codegen.evolution.model import (
 )
 
 __all__ = ["Parts", "SchemaPart", "SchemaProblem", "assemble", "deprecation_reason"]
-
-_Def = TypeVar("_Def", Field, InputValue, EnumValue)
 
 # Where the directives of the specification may be applied in SDL; @include and
 # @skip only apply to operations.
@@ -173,8 +169,8 @@ def _extend(base: TypeDef | None, extension: TypeDef) -> TypeDef:
 
 
 def _merge(
-    type_name: str, what: str, base: dict[str, _Def], added: dict[str, _Def]
-) -> dict[str, _Def]:
+    type_name: str, what: str, base: dict[str, Member], added: dict[str, Member]
+) -> dict[str, Member]:
     """`base` and an extension's definitions; a name defined in both is a SchemaProblem."""
     merged = dict(base)
     for name, definition in added.items():

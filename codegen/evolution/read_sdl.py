@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
 from codegen.evolution.assemble import Parts, SchemaPart, assemble, deprecation_reason
 from codegen.evolution.model import (
@@ -12,6 +11,7 @@ from codegen.evolution.model import (
     EnumValue,
     Field,
     InputValue,
+    Member,
     Schema,
     TypeDef,
     Value,
@@ -19,8 +19,6 @@ from codegen.evolution.model import (
 from codegen.evolution.tokens import END, Unsupported, tokenize
 
 __all__ = ["MAX_DEPTH", "Unsupported", "read_sdl", "read_value"]
-
-_Named = TypeVar("_Named", Field, InputValue, EnumValue)
 
 # Lists (in types and values) and input objects nested deeper than this are left to
 # graphql-core, whose recursive parser decides how deep is too deep.
@@ -225,13 +223,13 @@ class _Reader:
         return self.definitions("(", ")", self.input_value_definition)
 
     def definitions(
-        self, opening: str, closing: str, definition: Callable[[], _Named]
-    ) -> dict[str, _Named]:
+        self, opening: str, closing: str, definition: Callable[[], Member]
+    ) -> dict[str, Member]:
         """`{ a b c }`: definitions by name, none when `opening` is absent.
 
         A name defined twice is left to graphql-core, which names both places.
         """
-        found: dict[str, _Named] = {}
+        found: dict[str, Member] = {}
         if self.skip(opening):
             while True:
                 item = definition()
