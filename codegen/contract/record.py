@@ -9,10 +9,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from codegen.contract.recorder import Exchange, Recorder
+from codegen.contract.exchange_recorder import Exchange, ExchangeRecorder
 from codegen.errors import CodegenError
 
-__all__ = ["RecordSink", "RecordingRecorder", "open_record"]
+__all__ = ["RecordFileRecorder", "RecordSink", "open_record"]
 
 
 class RecordSink:
@@ -54,8 +54,8 @@ def open_record(path: Path | None) -> Iterator[RecordSink]:
         yield RecordSink(file)
 
 
-class RecordingRecorder(Recorder):
-    """A recorder that also writes every exchange to a sink."""
+class RecordFileRecorder(ExchangeRecorder):
+    """An ExchangeRecorder that also writes every exchange to the `--record` file's sink."""
 
     def __init__(
         self, url: str, token: str | None, timeout: float, sink: RecordSink, lane: str

@@ -27,7 +27,7 @@ from client.scripted import (
 from codegen.cli import main
 from codegen.contract import ContractOptions
 from codegen.contract import run_contract as check_contract
-from codegen.contract.recorder import OutcomeUnknownError, Recorder, is_mutation
+from codegen.contract.exchange_recorder import ExchangeRecorder, OutcomeUnknownError, is_mutation
 from codegen.errors import TargetError
 
 from .launch import REPO, Served
@@ -192,7 +192,7 @@ def test_each_mutation_goes_out_on_a_connection_of_its_own() -> None:
     """So that a kept-alive connection the server closed while idle cannot fail a mutation."""
     answer = graphql_reply({"data": {"__typename": "Query"}})
     with scripted_server(lambda request: answer) as server:
-        recorder = Recorder(server.url, "t0k3n", timeout=5)
+        recorder = ExchangeRecorder(server.url, "t0k3n", timeout=5)
         try:
             for document in (QUERY, MUTATION, QUERY, MUTATION, QUERY):
                 recorder.post(document)
