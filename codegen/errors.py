@@ -3,7 +3,7 @@
     CodegenError                 bad input or usage; the CLI exits 2
     ├── ConfigError              the TOML config is missing, unreadable or wrong
     ├── DocumentError            the schema or the operations are invalid; carries
-    │                            every Diagnostic found, each with its location
+    │                            every Diagnostic found: a message at a Location
     ├── GenerationError          ariadne-codegen refused input that validated
     ├── SchemaSourceError        a schema to pull or diff cannot be fetched or read:
     │                            an endpoint that fails, a bad git revision, a file
@@ -26,25 +26,44 @@ __all__ = [
     "Diagnostic",
     "DocumentError",
     "GenerationError",
+    "Location",
     "SchemaSourceError",
     "TargetError",
     "UnauthorisedError",
+    "decode_utf8",
 ]
 
 
 @dataclass(frozen=True, order=True)
-class Diagnostic:
-    """One problem in one file; `line` and `column` are 1-based, 0 when unknown."""
+class Location:
+    """A place in a user's file, shown `path:line:col`; 1-based, line 0 when unknown.
+
+    The one type for a place in a file: diagnostics, the changes a diff reports
+    and the operations a change breaks all carry one. Without a line it shows the
+    path alone.
+    """
 
     path: str
     line: int
     column: int
-    message: str
 
     def __str__(self) -> str:
         if self.line:
-            return f"{self.path}:{self.line}:{self.column}: {self.message}"
-        return f"{self.path}: {self.message}"
+            return f"{self.path}:{self.line}:{self.column}"
+        return self.path
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic(Location):
+    """A Location with the problem found there: `path:line:col: message`.
+
+    It orders by path, line, column and then message, so a report reads file by file.
+    """
+
+    message: str
+
+    def __str__(self) -> str:
+        return f"{Location.__str__(self)}: {self.message}"
 
 
 class CodegenError(Exception):
@@ -77,3 +96,19 @@ class TargetError(CodegenError):
 
 class UnauthorisedError(TargetError):
     """The endpoint or its token URL answered HTTP 401: a wrong or expired token or secret."""
+
+
+def decode_utf8(raw: bytes, path: str) -> str:
+    """A user's file as text; `DocumentError` at the first byte that is not UTF-8.
+
+    The one message for every command that reads GraphQL files (`generate`,
+    `validate`, `check`, `diff`, `verify`): `path:line:col: not UTF-8: byte 0xe9
+    cannot be decoded`, where the line counts `\\n` and the column counts bytes.
+    """
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded"
+        raise DocumentError([Diagnostic(path, line, column, message)]) from exc

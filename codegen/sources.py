@@ -19,10 +19,10 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
+    Node,
     NoUnusedFragmentsRule,
     OperationDefinitionNode,
     Source,
-    SourceLocation,
     build_ast_schema,
     concat_ast,
     parse,
@@ -34,7 +34,7 @@ from graphql.language.location import get_location
 from graphql.validation.validate import validate_sdl
 
 from codegen.config import Config
-from codegen.errors import Diagnostic, DocumentError
+from codegen.errors import Diagnostic, DocumentError, Location, decode_utf8
 
 __all__ = [
     "GRAPHQL_SUFFIXES",
@@ -45,7 +45,9 @@ __all__ = [
     "find_method_clashes",
     "find_module_name_clashes",
     "load_sources",
+    "locate_node",
     "operation_rules",
+    "parse_file",
     "reserved_module_names",
     "schema_from_sdl",
 ]
@@ -294,14 +296,22 @@ def _parse_files(
         problems.append(Diagnostic(shown, 0, 0, f"no {'/'.join(GRAPHQL_SUFFIXES)} files"))
     documents = []
     for file in files:
-        source = read_source(file, config.display(file), problems)
-        if source is None:
-            continue
-        try:
-            documents.append(parse(source))
-        except GraphQLSyntaxError as error:
-            problems.append(diagnose(error))
+        document = parse_file(file, config.display(file), problems)
+        if document is not None:
+            documents.append(document)
     return documents
+
+
+def parse_file(file: Path, shown: str, problems: list[Diagnostic]) -> DocumentNode | None:
+    """Read and parse `file` as a Source named `shown`, or add why it cannot be to `problems`."""
+    source = read_source(file, shown, problems)
+    if source is None:
+        return None
+    try:
+        return parse(source)
+    except GraphQLSyntaxError as error:
+        problems.append(diagnose(error))
+        return None
 
 
 def read_source(file: Path, shown: str, problems: list[Diagnostic]) -> Source | None:
@@ -312,14 +322,9 @@ def read_source(file: Path, shown: str, problems: list[Diagnostic]) -> Source | 
         problems.append(Diagnostic(shown, 0, 0, f"cannot read: {exc.strerror}"))
         return None
     try:
-        return Source(raw.decode("utf-8"), shown)
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        byte = raw[exc.start]
-        problems.append(
-            Diagnostic(shown, line, column, f"not UTF-8: byte 0x{byte:02x} cannot be decoded")
-        )
+        return Source(decode_utf8(raw, shown), shown)
+    except DocumentError as error:
+        problems.extend(error.diagnostics)
         return None
 
 
@@ -363,19 +368,24 @@ def diagnose(error: GraphQLError) -> Diagnostic:
     places = list(_locate(error))
     if not places:
         return Diagnostic("<unknown>", 0, 0, error.message)
-    (path, where), *others = places
+    first, *others = places
     message = error.message
     if others:
-        also = ", ".join(f"{p}:{loc.line}:{loc.column}" for p, loc in others)
-        message = f"{message} (see also {also})"
-    return Diagnostic(path, where.line, where.column, message)
+        message = f"{message} (see also {', '.join(str(place) for place in others)})"
+    return Diagnostic(first.path, first.line, first.column, message)
 
 
-def _locate(error: GraphQLError) -> Iterable[tuple[str, SourceLocation]]:
+def locate_node(node: Node) -> Location | None:
+    """Where a node of a parsed file is: `path:line:col`, None when it has no location."""
+    if node.loc is None:
+        return None
+    where = get_location(node.loc.source, node.loc.start)
+    return Location(node.loc.source.name, where.line, where.column)
+
+
+def _locate(error: GraphQLError) -> Iterable[Location]:
     if error.nodes:
-        for node in error.nodes:
-            if node.loc is not None:
-                yield node.loc.source.name, get_location(node.loc.source, node.loc.start)
+        yield from filter(None, map(locate_node, error.nodes))
     elif error.source is not None and error.locations:
         for location in error.locations:
-            yield error.source.name, SourceLocation(location.line, location.column)
+            yield Location(error.source.name, location.line, location.column)

@@ -139,15 +139,23 @@ def test_a_fragment_cycle_is_located(project: Project, capsys: pytest.CaptureFix
     )
 
 
-def test_a_file_that_is_not_utf8_is_named_with_the_bad_byte(
-    project: Project, capsys: pytest.CaptureFixture[str]
+def test_every_command_that_reads_graphql_names_a_non_utf8_file_in_one_message(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (project.root / "queries/latin1.graphql").write_bytes(
-        b"# caf\xe9\nquery Latin { __typename }\n"
-    )
-    assert_rejected(
-        project, capsys, "queries/latin1.graphql:1:6: not UTF-8: byte 0xe9 cannot be decoded"
-    )
+    """generate and validate (sources.py), diff and verify (evolution/load.py): one message."""
+    (project.root / "queries/latin1.graphql").write_bytes(b"type Query {\n  caf\xe9: Int\n}\n")
+    monkeypatch.chdir(project.root)
+    expected = "queries/latin1.graphql:2:6: not UTF-8: byte 0xe9 cannot be decoded"
+    before = project.snapshot()
+    for command in (
+        ("generate",),
+        ("validate",),
+        ("diff", "schema/pluvo.graphql", "queries/latin1.graphql"),
+        ("verify", "--schema", "queries/latin1.graphql"),
+    ):
+        assert project.run(*command) == 2, command
+        assert expected in capsys.readouterr().err.splitlines(), command
+    assert project.snapshot() == before
 
 
 def test_a_missing_schema_file_is_named(

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from codegen.contract.connections import Connection
+from codegen.contract.exchange_recorder import Exchange, ExchangeRecorder
 from codegen.contract.pages import Edge
-from codegen.contract.recorder import Exchange, Recorder
 from codegen.contract.traversal import traverse_forward
 from codegen.contract.violation import Violation
 
@@ -49,7 +49,7 @@ class Baseline:
         return list(dict.fromkeys(i for i in self.ids if i is not None))
 
 
-def load_baseline(recorder: Recorder, connection: Connection, page_size: int) -> Baseline:
+def load_baseline(recorder: ExchangeRecorder, connection: Connection, page_size: int) -> Baseline:
     """Traverse forward with the largest page; keep the failing exchange if it fails."""
     recorder.clear()
     if not connection.forward:

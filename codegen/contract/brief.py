@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from codegen.contract.exchange_recorder import Exchange
 from codegen.contract.issuing import Issuance
 from codegen.contract.pages import normalize_id
 from codegen.contract.probe import Probe
-from codegen.contract.recorder import Exchange
 from codegen.contract.slices import Slice
 
 __all__ = ["describe_example", "summarize_exchange"]

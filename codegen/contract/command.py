@@ -235,7 +235,7 @@ def _check(
         render_outcome_line,
         render_text,
     )
-    from codegen.contract.run import run_contract
+    from codegen.contract.run_all import run_contract
 
     parsed = parse_vars(args.variables or [])
     variables = tuple(

@@ -9,9 +9,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from codegen.contract.exchange_recorder import Exchange
 from codegen.contract.pages import normalize_id
 from codegen.contract.probe import Probe
-from codegen.contract.recorder import Exchange
 from codegen.contract.violation import Violation
 
 __all__ = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from codegen.contract.recorder import Exchange
+from codegen.contract.exchange_recorder import Exchange
 
 __all__ = ["ContractReport", "Counterexample", "Outcome", "Status"]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from codegen.contract.connections import Connection
-from codegen.contract.recorder import Exchange, Recorder
+from codegen.contract.exchange_recorder import Exchange, ExchangeRecorder
 from codegen.contract.violation import Violation
 
 __all__ = [
@@ -78,12 +78,12 @@ def normalize_id(value: Any) -> str:
         return str(value)
 
 
-def post_page(recorder: Recorder, connection: Connection, request: PageRequest) -> Exchange:
+def post_page(recorder: ExchangeRecorder, connection: Connection, request: PageRequest) -> Exchange:
     """Send the connection's page query with these arguments; the answer is not checked."""
     return recorder.post(connection.document, connection.variables(request.variables()))
 
 
-def fetch_page(recorder: Recorder, connection: Connection, request: PageRequest) -> Page:
+def fetch_page(recorder: ExchangeRecorder, connection: Connection, request: PageRequest) -> Page:
     """Ask for a page with valid arguments: an error in answer is a violation."""
     return read_page(post_page(recorder, connection, request), connection)
 

@@ -9,8 +9,8 @@ from graphql import GraphQLSchema
 
 from codegen.contract.baseline import Baseline
 from codegen.contract.connections import Connection
+from codegen.contract.exchange_recorder import ExchangeRecorder
 from codegen.contract.pages import MAX_PAGE_SIZE
-from codegen.contract.recorder import Recorder
 
 __all__ = ["ISSUING_TEMPLATES", "Probe"]
 
@@ -26,7 +26,7 @@ class Probe:
     (the first one found, for the others); `baselines` holds every connection's.
     """
 
-    recorder: Recorder
+    recorder: ExchangeRecorder
     schema: GraphQLSchema
     baseline: Baseline
     known_users: tuple[str, ...]
@@ -36,7 +36,9 @@ class Probe:
     baselines: Mapping[str, Baseline] = field(default_factory=dict)
     connections: tuple[Connection, ...] = ()
 
-    def with_connection(self, connection: Connection, recorder: Recorder | None = None) -> Probe:
+    def with_connection(
+        self, connection: Connection, recorder: ExchangeRecorder | None = None
+    ) -> Probe:
         """This probe, pointed at `connection` (and another recorder, when given)."""
         return replace(
             self,

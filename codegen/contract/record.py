@@ -9,13 +9,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from codegen.contract.recorder import Exchange, Recorder
+from codegen.contract.exchange_recorder import Exchange, ExchangeRecorder
 from codegen.errors import CodegenError
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["RecordSink", "RecordingRecorder", "open_record"]
+__all__ = ["RecordFileRecorder", "RecordSink", "open_record"]
 
 
 class RecordSink:
@@ -57,8 +57,8 @@ def open_record(path: Path | None) -> Iterator[RecordSink]:
         yield RecordSink(file)
 
 
-class RecordingRecorder(Recorder):
-    """A recorder that also writes every exchange to a sink."""
+class RecordFileRecorder(ExchangeRecorder):
+    """An ExchangeRecorder that also writes every exchange to the `--record` file's sink."""
 
     def __init__(
         self, url: str, auth: httpx.Auth | None, timeout: float, sink: RecordSink, lane: str

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from codegen.contract.connections import Connection
+from codegen.contract.exchange_recorder import ExchangeRecorder
 from codegen.contract.pages import Edge, Page, PageRequest, fetch_page
-from codegen.contract.recorder import Recorder
 
 __all__ = ["Traversal", "traverse_backward", "traverse_forward"]
 
@@ -27,21 +27,21 @@ class Traversal:
 
 
 def traverse_forward(
-    recorder: Recorder, connection: Connection, size: int, max_pages: int
+    recorder: ExchangeRecorder, connection: Connection, size: int, max_pages: int
 ) -> Traversal:
     """Follow `hasNextPage` and `endCursor` from the start, `size` edges at a time."""
     return _traverse(recorder, connection, size, max_pages, forward=True)
 
 
 def traverse_backward(
-    recorder: Recorder, connection: Connection, size: int, max_pages: int
+    recorder: ExchangeRecorder, connection: Connection, size: int, max_pages: int
 ) -> Traversal:
     """Follow `hasPreviousPage` and `startCursor` from the end; edges come back in forward order."""
     return _traverse(recorder, connection, size, max_pages, forward=False)
 
 
 def _traverse(
-    recorder: Recorder, connection: Connection, size: int, max_pages: int, *, forward: bool
+    recorder: ExchangeRecorder, connection: Connection, size: int, max_pages: int, *, forward: bool
 ) -> Traversal:
     pages: list[Page] = []
     cursors_seen: set[str] = set()

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from codegen.evolution.breaks import Break, Finding, find_breaks
-from codegen.evolution.changes import Change, ChangeType, Level, Location
+from codegen.evolution.changes import Change, ChangeType, Level
 from codegen.evolution.compare import Comparison, compare
 from codegen.evolution.diff import diff_schemas
 from codegen.evolution.fetch_schema import DEFAULT_TIMEOUT, fetch_introspection
@@ -29,7 +29,6 @@ __all__ = [
     "Finding",
     "Level",
     "LoadedSchema",
-    "Location",
     "Operation",
     "compare",
     "diff_schemas",

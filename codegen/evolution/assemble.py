@@ -12,6 +12,7 @@ from codegen.evolution.model import (
     DirectiveDef,
     DirectiveUse,
     InputValue,
+    Member,
     Schema,
     TypeDef,
     named_type,
@@ -155,37 +156,30 @@ def _extend(base: TypeDef | None, extension: TypeDef) -> TypeDef:
             f"Cannot extend non-{extension.kind.lower()} type '{extension.name}'.",
             extension.offset,
         )
-    fields = dict(base.fields)
-    for name, field_ in extension.fields.items():
-        if name in fields:
-            raise SchemaProblem(
-                f"Field '{base.name}.{name}' can only be defined once.", field_.offset
-            )
-        fields[name] = field_
-    input_fields = dict(base.input_fields)
-    for name, input_field in extension.input_fields.items():
-        if name in input_fields:
-            raise SchemaProblem(
-                f"Field '{base.name}.{name}' can only be defined once.", input_field.offset
-            )
-        input_fields[name] = input_field
-    values = dict(base.values)
-    for name, value in extension.values.items():
-        if name in values:
-            raise SchemaProblem(
-                f"Enum value '{base.name}.{name}' can only be defined once.", value.offset
-            )
-        values[name] = value
     return base._replace(
-        fields=fields,
-        input_fields=input_fields,
-        values=values,
+        fields=_merge(base.name, "Field", base.fields, extension.fields),
+        input_fields=_merge(base.name, "Field", base.input_fields, extension.input_fields),
+        values=_merge(base.name, "Enum value", base.values, extension.values),
         interfaces=base.interfaces + extension.interfaces,
         members=base.members + extension.members,
         # As graphql-inspector reports them (its loader merges extensions into the
         # definition): a directive applied by `extend type X @d` is X's directive.
         directives=base.directives + extension.directives,
     )
+
+
+def _merge(
+    type_name: str, what: str, base: dict[str, Member], added: dict[str, Member]
+) -> dict[str, Member]:
+    """`base` and an extension's definitions; a name defined in both is a SchemaProblem."""
+    merged = dict(base)
+    for name, definition in added.items():
+        if name in merged:
+            raise SchemaProblem(
+                f"{what} '{type_name}.{name}' can only be defined once.", definition.offset
+            )
+        merged[name] = definition
+    return merged
 
 
 def _find_roots(types: dict[str, TypeDef], parts: Parts) -> dict[str, str]:

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from graphql import GraphQLError, Node, specified_rules, validate
 
-from codegen.evolution.changes import Change, ChangeType, Level, Location
-from codegen.evolution.operations import Operation, locate_node
+from codegen.errors import Location
+from codegen.evolution.changes import Change, ChangeType, Level
+from codegen.evolution.operations import Operation
 from codegen.evolution.usage import Usage, find_usage
+from codegen.sources import locate_node
 
 if TYPE_CHECKING:
     from graphql import GraphQLSchema

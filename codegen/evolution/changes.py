@@ -1,11 +1,16 @@
-"""The records a diff returns: `Change`, its `Level`, its `ChangeType` and its `Location`."""
+"""The records a diff returns: `Change`, its `Level` and its `ChangeType`.
+
+Where a change is, is a `codegen.errors.Location`, the one type for a place in a file.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import NamedTuple
 
-__all__ = ["Change", "ChangeType", "Level", "Location"]
+from codegen.errors import Location
+
+__all__ = ["Change", "ChangeType", "Level"]
 
 
 class Level(StrEnum):
@@ -120,17 +125,6 @@ class ChangeType(StrEnum):
     DIRECTIVE_USAGE_SCHEMA_REMOVED = "DIRECTIVE_USAGE_SCHEMA_REMOVED"
     DIRECTIVE_USAGE_UNION_MEMBER_ADDED = "DIRECTIVE_USAGE_UNION_MEMBER_ADDED"
     DIRECTIVE_USAGE_UNION_MEMBER_REMOVED = "DIRECTIVE_USAGE_UNION_MEMBER_REMOVED"
-
-
-class Location(NamedTuple):
-    """A place in a schema file; `line` and `column` are 1-based."""
-
-    path: str
-    line: int
-    column: int
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
 
 
 class Change(NamedTuple):

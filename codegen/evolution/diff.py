@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from codegen.evolution.change_recorder import NEW, OLD, ChangeRecorder, Locate, quote
 from codegen.evolution.changes import Change, Level
 from codegen.evolution.changes import ChangeType as T
 from codegen.evolution.diff_directives import diff_directive_definitions, diff_usages
@@ -9,7 +10,6 @@ from codegen.evolution.diff_enums import changes_in_enum
 from codegen.evolution.diff_fields import changes_in_object
 from codegen.evolution.diff_inputs import changes_in_input_object
 from codegen.evolution.model import Schema, TypeDef
-from codegen.evolution.recorder import NEW, OLD, Locate, Recorder, quote
 from codegen.evolution.simplify import simplify
 
 __all__ = ["diff_schemas", "sort_changes"]
@@ -33,9 +33,10 @@ def diff_schemas(
     The walk follows graphql-inspector's (`diffSchema`): directives, root types, then
     each type (removed, added, changed) down to arguments and applied directives, so
     that the same pair of schemas gives the same changes. The few places where we
-    deliberately differ are named where they happen and listed in the README.
+    deliberately differ are named where they happen and listed in
+    docs/schema-evolution.md.
     """
-    rec = Recorder(old, new, locate_old, locate_new)
+    rec = ChangeRecorder(old, new, locate_old, locate_new)
     diff_directive_definitions(rec)
     _diff_roots(rec)
     for name, type_ in old.types.items():
@@ -80,7 +81,7 @@ def sort_changes(changes: list[Change]) -> list[Change]:
     return sorted(changes, key=lambda c: (c.level.rank, c.path or "", c.type.value, c.message))
 
 
-def _diff_roots(rec: Recorder) -> None:
+def _diff_roots(rec: ChangeRecorder) -> None:
     for operation, change_type, noun in _ROOTS:
         old_name: str | None = getattr(rec.old, operation)
         new_name: str | None = getattr(rec.new, operation)
@@ -103,7 +104,7 @@ def _diff_roots(rec: Recorder) -> None:
         )
 
 
-def _changes_in_type(rec: Recorder, old: TypeDef | None, new: TypeDef) -> None:
+def _changes_in_type(rec: ChangeRecorder, old: TypeDef | None, new: TypeDef) -> None:
     if old is None or old.kind == new.kind:
         if new.kind in ("OBJECT", "INTERFACE"):
             changes_in_object(rec, old, new)
@@ -161,7 +162,7 @@ def _changes_in_type(rec: Recorder, old: TypeDef | None, new: TypeDef) -> None:
             )
 
 
-def _changes_in_union(rec: Recorder, old: TypeDef | None, new: TypeDef) -> None:
+def _changes_in_union(rec: ChangeRecorder, old: TypeDef | None, new: TypeDef) -> None:
     name = new.name
     old_members = old.members if old else ()
     for member in old_members:

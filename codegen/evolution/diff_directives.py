@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from codegen.evolution.change_recorder import NEW, OLD, ChangeRecorder, quote
 from codegen.evolution.changes import ChangeType as T
 from codegen.evolution.changes import Level
 from codegen.evolution.model import DirectiveDef, DirectiveUse, print_value
-from codegen.evolution.recorder import NEW, OLD, Recorder, quote
 from codegen.evolution.values import defaults_equal, is_required, is_safe_input_change
 
 __all__ = ["USAGE_SITES", "UsageSite", "diff_directive_definitions", "diff_usages"]
@@ -57,7 +57,7 @@ USAGE_SITES = {
 }
 
 
-def diff_directive_definitions(rec: Recorder) -> None:
+def diff_directive_definitions(rec: ChangeRecorder) -> None:
     """Directives removed, added and changed, in graphql-inspector's order."""
     old, new = rec.old.directives, rec.new.directives
     for name, directive in old.items():
@@ -85,7 +85,7 @@ def diff_directive_definitions(rec: Recorder) -> None:
             _changes_in_directive(rec, directive, new[name])
 
 
-def _changes_in_directive(rec: Recorder, old: DirectiveDef | None, new: DirectiveDef) -> None:
+def _changes_in_directive(rec: ChangeRecorder, old: DirectiveDef | None, new: DirectiveDef) -> None:
     path = f"@{new.name}"
     where = (NEW, new.offset)
     old_description = old.description if old else None
@@ -142,7 +142,9 @@ def _changes_in_directive(rec: Recorder, old: DirectiveDef | None, new: Directiv
     _changes_in_directive_args(rec, old, new)
 
 
-def _changes_in_directive_args(rec: Recorder, old: DirectiveDef | None, new: DirectiveDef) -> None:
+def _changes_in_directive_args(
+    rec: ChangeRecorder, old: DirectiveDef | None, new: DirectiveDef
+) -> None:
     path = f"@{new.name}"
     old_args = old.args if old else {}
     for name, arg in old_args.items():
@@ -209,7 +211,7 @@ def _changes_in_directive_args(rec: Recorder, old: DirectiveDef | None, new: Dir
 
 
 def diff_usages(
-    rec: Recorder,
+    rec: ChangeRecorder,
     old_uses: Iterable[DirectiveUse],
     new_uses: Iterable[DirectiveUse],
     site: str,
@@ -283,7 +285,7 @@ def _pair_uses(
 
 
 def _usage_arguments(
-    rec: Recorder, old: DirectiveUse | None, new: DirectiveUse, prefix: str, offset: int
+    rec: ChangeRecorder, old: DirectiveUse | None, new: DirectiveUse, prefix: str, offset: int
 ) -> None:
     base = f"{prefix}.@{new.name}"
     where = (NEW, offset)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from codegen.evolution.change_recorder import NEW, OLD, ChangeRecorder, quote
 from codegen.evolution.changes import ChangeType as T
 from codegen.evolution.changes import Level
 from codegen.evolution.diff_directives import diff_usages
 from codegen.evolution.model import DEFAULT_DEPRECATION_REASON, EnumValue, TypeDef, is_deprecated
-from codegen.evolution.recorder import NEW, OLD, Recorder, quote
 
 __all__ = ["changes_in_enum"]
 
 
-def changes_in_enum(rec: Recorder, old: TypeDef | None, new: TypeDef) -> None:
+def changes_in_enum(rec: ChangeRecorder, old: TypeDef | None, new: TypeDef) -> None:
     name = new.name
     old_values = old.values if old else {}
     for value_name, value in old_values.items():
@@ -40,7 +40,9 @@ def changes_in_enum(rec: Recorder, old: TypeDef | None, new: TypeDef) -> None:
             _changes_in_enum_value(rec, name, value, new.values[value_name])
 
 
-def _changes_in_enum_value(rec: Recorder, enum: str, old: EnumValue | None, new: EnumValue) -> None:
+def _changes_in_enum_value(
+    rec: ChangeRecorder, enum: str, old: EnumValue | None, new: EnumValue
+) -> None:
     path = f"{enum}.{new.name}"
     where = (NEW, new.offset)
     old_description = old.description if old else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from codegen.evolution.change_recorder import NEW, OLD, ChangeRecorder, describe_default, quote
 from codegen.evolution.changes import ChangeType as T
 from codegen.evolution.changes import Level
 from codegen.evolution.diff_directives import diff_usages
@@ -12,18 +13,16 @@ from codegen.evolution.model import (
     TypeDef,
     is_deprecated,
 )
-from codegen.evolution.recorder import NEW, OLD, Recorder, describe_default, quote
 from codegen.evolution.values import (
     defaults_equal,
     is_required,
-    is_safe_input_change,
     is_safe_output_change,
 )
 
 __all__ = ["changes_in_object"]
 
 
-def changes_in_object(rec: Recorder, old: TypeDef | None, new: TypeDef) -> None:
+def changes_in_object(rec: ChangeRecorder, old: TypeDef | None, new: TypeDef) -> None:
     name = new.name
     old_interfaces = old.interfaces if old else ()
     noun = "interface" if new.kind == "INTERFACE" else "object type"
@@ -74,7 +73,7 @@ def changes_in_object(rec: Recorder, old: TypeDef | None, new: TypeDef) -> None:
             _changes_in_field(rec, name, field, new.fields[field_name])
 
 
-def _changes_in_field(rec: Recorder, type_name: str, old: Field | None, new: Field) -> None:
+def _changes_in_field(rec: ChangeRecorder, type_name: str, old: Field | None, new: Field) -> None:
     path = f"{type_name}.{new.name}"
     where = (NEW, new.offset)
     old_description = old.description if old else None
@@ -138,7 +137,7 @@ def _changes_in_field(rec: Recorder, type_name: str, old: Field | None, new: Fie
     )
 
 
-def _field_deprecation(rec: Recorder, path: str, old: Field | None, new: Field) -> None:
+def _field_deprecation(rec: ChangeRecorder, path: str, old: Field | None, new: Field) -> None:
     where = (NEW, new.offset)
     at = f"{path}.@deprecated"
     if old is None or not is_deprecated(old):
@@ -186,7 +185,9 @@ def _field_deprecation(rec: Recorder, path: str, old: Field | None, new: Field) 
             )
 
 
-def _changes_in_argument(rec: Recorder, field_path: str, old: InputValue, new: InputValue) -> None:
+def _changes_in_argument(
+    rec: ChangeRecorder, field_path: str, old: InputValue, new: InputValue
+) -> None:
     path = f"{field_path}.{new.name}"
     where = (NEW, new.offset)
     on = f"argument '{new.name}' on field '{field_path}'"
@@ -210,18 +211,8 @@ def _changes_in_argument(rec: Recorder, field_path: str, old: InputValue, new: I
             ((path,),),
         )
     if old.type != new.type:
-        safe = is_safe_input_change(old.type, new.type)
-        subjects: tuple[tuple[str, ...], ...] = ((path,),)
-        if is_required(new) and not is_required(old):
-            subjects += ((field_path,),)
-        rec.add(
-            Level.NON_BREAKING if safe else Level.BREAKING,
-            T.FIELD_ARGUMENT_TYPE_CHANGED,
-            path,
-            f"Type for {on} changed from '{old.type}' to '{new.type}'",
-            where,
-            subjects,
-        )
+        message = f"Type for {on} changed from '{old.type}' to '{new.type}'"
+        rec.add_input_retyped(T.FIELD_ARGUMENT_TYPE_CHANGED, field_path, old, new, message)
     diff_usages(
         rec,
         old.directives,

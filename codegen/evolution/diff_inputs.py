@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from codegen.evolution.change_recorder import NEW, OLD, ChangeRecorder, describe_default, quote
 from codegen.evolution.changes import ChangeType as T
 from codegen.evolution.changes import Level
 from codegen.evolution.diff_directives import diff_usages
 from codegen.evolution.model import InputValue, TypeDef, is_deprecated
-from codegen.evolution.recorder import NEW, OLD, Recorder, describe_default, quote
-from codegen.evolution.values import defaults_equal, is_required, is_safe_input_change
+from codegen.evolution.values import defaults_equal
 
 __all__ = ["changes_in_input_object"]
 
 
-def changes_in_input_object(rec: Recorder, old: TypeDef | None, new: TypeDef) -> None:
+def changes_in_input_object(rec: ChangeRecorder, old: TypeDef | None, new: TypeDef) -> None:
     name = new.name
     old_fields = old.input_fields if old else {}
     for field_name, field in old_fields.items():
@@ -54,7 +54,7 @@ def changes_in_input_object(rec: Recorder, old: TypeDef | None, new: TypeDef) ->
 
 
 def _changes_in_input_field(
-    rec: Recorder, input_name: str, old: InputValue | None, new: InputValue
+    rec: ChangeRecorder, input_name: str, old: InputValue | None, new: InputValue
 ) -> None:
     path = f"{input_name}.{new.name}"
     where = (NEW, new.offset)
@@ -85,18 +85,8 @@ def _changes_in_input_field(
                 ((path,),),
             )
         if old.type != new.type:
-            safe = is_safe_input_change(old.type, new.type)
-            subjects: tuple[tuple[str, ...], ...] = ((path,),)
-            if is_required(new) and not is_required(old):
-                subjects += ((input_name,),)
-            rec.add(
-                Level.NON_BREAKING if safe else Level.BREAKING,
-                T.INPUT_FIELD_TYPE_CHANGED,
-                path,
-                f"Input field '{path}' changed type from '{old.type}' to '{new.type}'",
-                where,
-                subjects,
-            )
+            message = f"Input field '{path}' changed type from '{old.type}' to '{new.type}'"
+            rec.add_input_retyped(T.INPUT_FIELD_TYPE_CHANGED, input_name, old, new, message)
     diff_usages(
         rec,
         old.directives if old else (),

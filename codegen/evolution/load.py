@@ -11,9 +11,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codegen.errors import Diagnostic, DocumentError, SchemaSourceError
+from codegen.errors import Diagnostic, DocumentError, Location, SchemaSourceError, decode_utf8
 from codegen.evolution.assemble import SchemaProblem
-from codegen.evolution.changes import Location
 from codegen.evolution.fetch_schema import DEFAULT_TIMEOUT, fetch_introspection
 from codegen.evolution.model import Schema
 from codegen.evolution.read_introspection import (
@@ -120,13 +119,7 @@ def load_schema(
 
 def schema_from_text(raw: bytes, name: str) -> LoadedSchema:
     """A schema from a file's bytes: introspection JSON if it looks like JSON, else SDL."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        message = f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded"
-        raise DocumentError([Diagnostic(name, line, column, message)]) from exc
+    text = decode_utf8(raw, name)
     # A GraphQL file is SDL even if it starts with `{` (an executable definition).
     sdl_file = name.endswith((".graphql", ".graphqls", ".gql"))
     if name.endswith(".json") or (text.lstrip().startswith("{") and not sdl_file):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 __all__ = [
     "BUILT_IN_SCALARS",
@@ -15,6 +15,7 @@ __all__ = [
     "EnumValue",
     "Field",
     "InputValue",
+    "Member",
     "Schema",
     "TypeDef",
     "Value",
@@ -70,6 +71,10 @@ class EnumValue(NamedTuple):
     deprecation: str | None
     directives: tuple[DirectiveUse, ...]
     offset: int
+
+
+# A field, an input value or an enum value: a definition a type holds by name.
+Member = TypeVar("Member", Field, InputValue, EnumValue)
 
 
 class TypeDef(NamedTuple):

@@ -11,20 +11,16 @@ from graphql import (
     DocumentNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLSyntaxError,
     Node,
     OperationDefinitionNode,
-    parse,
     visit,
 )
 from graphql.language import Visitor
-from graphql.language.location import get_location
 
-from codegen.errors import Diagnostic, DocumentError
-from codegen.evolution.changes import Location
-from codegen.sources import diagnose, find_graphql_files, read_source
+from codegen.errors import Diagnostic, DocumentError, Location
+from codegen.sources import find_graphql_files, locate_node, parse_file
 
-__all__ = ["Operation", "load_operations", "locate_node", "operations_from_documents"]
+__all__ = ["Operation", "load_operations", "operations_from_documents"]
 
 
 @dataclass(frozen=True)
@@ -42,14 +38,6 @@ class Operation:
         return locate_node(self.node.name or self.node)
 
 
-def locate_node(node: Node) -> Location | None:
-    """`path:line:col` of a node of a parsed operation file."""
-    if node.loc is None:
-        return None
-    where = get_location(node.loc.source, node.loc.start)
-    return Location(node.loc.source.name, where.line, where.column)
-
-
 def load_operations(path: Path, display_root: Path | None = None) -> list[Operation]:
     """Parse every GraphQL file at `path`; raise every syntax error with its location.
 
@@ -62,13 +50,9 @@ def load_operations(path: Path, display_root: Path | None = None) -> list[Operat
         raise DocumentError([Diagnostic(shown, 0, 0, "no such file or folder (the operations)")])
     documents: list[DocumentNode] = []
     for file in find_graphql_files(path):
-        source = read_source(file, _display(file, display_root), problems)
-        if source is None:
-            continue
-        try:
-            documents.append(parse(source))
-        except GraphQLSyntaxError as error:
-            problems.append(diagnose(error))
+        document = parse_file(file, _display(file, display_root), problems)
+        if document is not None:
+            documents.append(document)
     if problems:
         raise DocumentError(problems)
     return operations_from_documents(documents)

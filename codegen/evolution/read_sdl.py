@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from codegen.evolution.assemble import Parts, SchemaPart, assemble, deprecation_reason
 from codegen.evolution.model import (
     DirectiveDef,
@@ -9,6 +11,7 @@ from codegen.evolution.model import (
     EnumValue,
     Field,
     InputValue,
+    Member,
     Schema,
     TypeDef,
     Value,
@@ -191,22 +194,9 @@ class _Reader:
     def object_type(self, kind: str, description: str | None) -> TypeDef:
         offset = self.starts[self.index]
         name = self.name()
-        interfaces: list[str] = []
-        if self.keyword("implements"):
-            self.skip("&")
-            interfaces.append(self.name())
-            while self.skip("&"):
-                interfaces.append(self.name())
+        interfaces = self.separated_names("&") if self.keyword("implements") else []
         directives = self.directives()
-        fields: dict[str, Field] = {}
-        if self.skip("{"):
-            while True:
-                field = self.field_definition()
-                if field.name in fields:
-                    raise Unsupported
-                fields[field.name] = field
-                if self.skip("}"):
-                    break
+        fields = self.definitions("{", "}", self.field_definition)
         return TypeDef(
             kind, name, description, fields, {}, {}, tuple(interfaces), (), directives, offset
         )
@@ -230,16 +220,33 @@ class _Reader:
         )
 
     def arguments_definition(self) -> dict[str, InputValue]:
-        args: dict[str, InputValue] = {}
-        if self.skip("("):
+        return self.definitions("(", ")", self.input_value_definition)
+
+    def definitions(
+        self, opening: str, closing: str, definition: Callable[[], Member]
+    ) -> dict[str, Member]:
+        """`{ a b c }`: definitions by name, none when `opening` is absent.
+
+        A name defined twice is left to graphql-core, which names both places.
+        """
+        found: dict[str, Member] = {}
+        if self.skip(opening):
             while True:
-                arg = self.input_value_definition()
-                if arg.name in args:
+                item = definition()
+                if item.name in found:
                     raise Unsupported
-                args[arg.name] = arg
-                if self.skip(")"):
+                found[item.name] = item
+                if self.skip(closing):
                     break
-        return args
+        return found
+
+    def separated_names(self, separator: str) -> list[str]:
+        """`A & B` or `| A | B`: one name or more, an optional separator before the first."""
+        self.skip(separator)
+        names = [self.name()]
+        while self.skip(separator):
+            names.append(self.name())
+        return names
 
     def input_value_definition(self) -> InputValue:
         description = self.description()
@@ -263,15 +270,7 @@ class _Reader:
         offset = self.starts[self.index]
         name = self.name()
         directives = self.directives()
-        fields: dict[str, InputValue] = {}
-        if self.skip("{"):
-            while True:
-                field = self.input_value_definition()
-                if field.name in fields:
-                    raise Unsupported
-                fields[field.name] = field
-                if self.skip("}"):
-                    break
+        fields = self.definitions("{", "}", self.input_value_definition)
         return TypeDef(
             "INPUT_OBJECT", name, description, {}, fields, {}, (), (), directives, offset
         )
@@ -280,36 +279,25 @@ class _Reader:
         offset = self.starts[self.index]
         name = self.name()
         directives = self.directives()
-        values: dict[str, EnumValue] = {}
-        if self.skip("{"):
-            while True:
-                value_description = self.description()
-                value_offset = self.starts[self.index]
-                value_name = self.name()
-                if value_name in ("true", "false", "null") or value_name in values:
-                    raise Unsupported
-                value_directives = self.directives()
-                values[value_name] = EnumValue(
-                    value_name,
-                    value_description,
-                    deprecation_reason(value_directives, value_offset),
-                    value_directives,
-                    value_offset,
-                )
-                if self.skip("}"):
-                    break
+        values = self.definitions("{", "}", self.enum_value_definition)
         return TypeDef("ENUM", name, description, {}, {}, values, (), (), directives, offset)
+
+    def enum_value_definition(self) -> EnumValue:
+        description = self.description()
+        offset = self.starts[self.index]
+        name = self.name()
+        if name in ("true", "false", "null"):
+            raise Unsupported
+        directives = self.directives()
+        return EnumValue(
+            name, description, deprecation_reason(directives, offset), directives, offset
+        )
 
     def union_type(self, description: str | None) -> TypeDef:
         offset = self.starts[self.index]
         name = self.name()
         directives = self.directives()
-        members: list[str] = []
-        if self.skip("="):
-            self.skip("|")
-            members.append(self.name())
-            while self.skip("|"):
-                members.append(self.name())
+        members = self.separated_names("|") if self.skip("=") else []
         return TypeDef(
             "UNION", name, description, {}, {}, {}, (), tuple(members), directives, offset
         )
@@ -327,10 +315,7 @@ class _Reader:
         repeatable = self.keyword("repeatable")
         if not self.keyword("on"):
             raise Unsupported
-        self.skip("|")
-        locations = [self.name()]
-        while self.skip("|"):
-            locations.append(self.name())
+        locations = self.separated_names("|")
         if not _DIRECTIVE_LOCATIONS.issuperset(locations):
             raise Unsupported
         return DirectiveDef(name, description, args, repeatable, tuple(locations), offset)

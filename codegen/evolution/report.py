@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from codegen.evolution.breaks import Finding
 from codegen.evolution.changes import Level
 from codegen.evolution.compare import Comparison
 
@@ -41,21 +42,20 @@ def render_report(comparison: Comparison, format: str = "text") -> str:
 
 
 def _as_json(comparison: Comparison) -> dict[str, Any]:
+    return {"changes": [_change(finding) for finding in comparison.findings]}
+
+
+def _change(finding: Finding) -> dict[str, Any]:
+    """One change as JSON holds it, and as the templates get it (with a path)."""
     return {
-        "changes": [
-            {
-                "level": finding.change.level.value,
-                "path": finding.change.path,
-                "type": finding.change.type.value,
-                "message": finding.change.message,
-                "location": _text(finding.change.location),
-                "breaks": [
-                    {"operation": b.operation, "location": _text(b.location)}
-                    for b in finding.breaks
-                ],
-            }
-            for finding in comparison.findings
-        ]
+        "level": finding.change.level.value,
+        "path": finding.change.path,
+        "type": finding.change.type.value,
+        "message": finding.change.message,
+        "location": _text(finding.change.location),
+        "breaks": [
+            {"operation": b.operation, "location": _text(b.location)} for b in finding.breaks
+        ],
     }
 
 
@@ -63,17 +63,7 @@ def _context(comparison: Comparison) -> dict[str, Any]:
     sections = []
     for level, title in _TITLES.items():
         changes = [
-            {
-                "level": finding.change.level.value,
-                "type": finding.change.type.value,
-                "path": finding.change.path or "(schema)",
-                "message": finding.change.message,
-                "location": _text(finding.change.location),
-                "breaks": [
-                    {"operation": b.operation, "location": _text(b.location)}
-                    for b in finding.breaks
-                ],
-            }
+            {**_change(finding), "path": finding.change.path or "(schema)"}
             for finding in comparison.findings
             if finding.change.level is level
         ]

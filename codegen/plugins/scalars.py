@@ -1,9 +1,9 @@
 """Say in the annotations that UUID arguments accept strings, as the runtime does.
 
 The runtime's `serialize_uuid` sends a `str` that is a UUID in canonical form, so
-the README promises that `client.portfolio_items(user_id="...")` works. The
+docs/client.md promises that `client.portfolio_items(user_id="...")` works. The
 generated signatures would say `UUID` only, and `mypy --strict` in a caller's code
-would disagree with the README. This plugin widens every `UUID` in an operation
+would disagree with the docs. This plugin widens every `UUID` in an operation
 method's arguments to `UUID | str`, and a `list[...]` holding one to
 `Sequence[...]`, since a `list[UUID]` is not a `list[UUID | str]` to mypy (lists
 are invariant) and `serialize_uuid` takes any sequence.

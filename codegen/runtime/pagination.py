@@ -1,6 +1,6 @@
 """Follow a Relay connection's `endCursor` safely: never loop forever.
 
-House rules (also in the README):
+House rules (also in docs/client.md):
 
 - `page_size` above `MAX_PAGE_SIZE` (50, the most Pluvo serves in one page) is
   lowered to it, before any request is sent;

@@ -8,7 +8,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import sqlite3
 import tempfile
 import threading
@@ -18,6 +17,7 @@ from pathlib import Path
 from types import FrameType
 
 from codegen.errors import CodegenError
+from codegen.listening import bind, serve_on
 from codegen.server.app import ServerSettings, build_app
 from codegen.server.auth import AcceptedCredentials, TokenIssuer
 from codegen.server.delivery import WebhookSettings
@@ -84,23 +84,6 @@ def open_storage(options: ServeOptions) -> Iterator[Storage]:
         yield storage
 
 
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket, so that `--port 0` has a real port before serving."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        # The protocol matters: asyncio sets TCP_NODELAY only on sockets whose
-        # `proto` is IPPROTO_TCP, and accepted sockets inherit the listener's. With
-        # proto 0, Nagle's algorithm held back each response's body until the
-        # client's delayed ACK (about 40 ms on Linux) on every keep-alive request.
-        sock = socket.socket(family, kind, proto)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-    except OSError as exc:
-        raise CodegenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-    sock.listen(128)
-    return sock
-
-
 @contextlib.contextmanager
 def exit_on_sigterm() -> Iterator[None]:
     """Turn SIGTERM into `SystemExit`, so that every `with` block below still cleans up.
@@ -130,8 +113,6 @@ def serve(options: ServeOptions, announce: Callable[[str], None] = print) -> Non
 
 
 def _serve(options: ServeOptions, announce: Callable[[str], None]) -> None:
-    import uvicorn
-
     accepted = AcceptedCredentials(
         token=options.token or secrets.token_hex(24),
         client_id=options.client_id or "pluvo-reference-client",
@@ -144,8 +125,6 @@ def _serve(options: ServeOptions, announce: Callable[[str], None]) -> None:
     with open_storage(options) as storage:
         issuer = TokenIssuer(accepted)
         app = build_app(schema, storage, issuer, ServerSettings())
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
-        server = uvicorn.Server(config)
         host, port = sock.getsockname()[:2]
         shown_host = f"[{host}]" if ":" in host else host
         base = f"http://{shown_host}:{port}"
@@ -159,16 +138,14 @@ def _serve(options: ServeOptions, announce: Callable[[str], None]) -> None:
             "certificate_ids": [str(c) for c in storage.list_certificate_ids()],
         }
 
+        def started() -> None:
+            if options.fixture_out is not None:
+                write_atomically(options.fixture_out, json.dumps(fixture, indent=2) + "\n")
+            announce(f"Serving {fixture['url']} (token {accepted.token})")
+
         async def run() -> None:
             stop_webhooks = start_webhooks(app, storage, issuer, webhooks, base)
-            task = asyncio.create_task(server.serve(sockets=[sock]))
-            while not server.started and not task.done():
-                await asyncio.sleep(0.01)
-            if server.started:
-                if options.fixture_out is not None:
-                    write_atomically(options.fixture_out, json.dumps(fixture, indent=2) + "\n")
-                announce(f"Serving {fixture['url']} (token {accepted.token})")
-            await task
+            await serve_on(app, sock, started)
             await stop_webhooks()
 
         asyncio.run(run())

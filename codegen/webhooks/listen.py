@@ -10,7 +10,6 @@ sender; 502 when the app cannot be reached.
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -20,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from codegen.errors import CodegenError
+from codegen.listening import bind, serve_on
 from codegen.runtime.webhooks import (
     CertificateAchieved,
     WebhookError,
@@ -126,36 +125,17 @@ def build_listener(
     return Starlette(routes=[Route("/{path:path}", receive, methods=["POST"])])
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        sock = socket.socket(family, kind, proto)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-    except OSError as exc:
-        raise CodegenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-    sock.listen(128)
-    return sock
-
-
 def listen(options: ListenOptions, show: Callable[[str], None]) -> None:
     """Listen until interrupted; `show` gets the address first, then one line per delivery."""
-    import uvicorn
+    sock = bind(options.host, options.port)
 
-    sock = _bind(options.host, options.port)
+    def started() -> None:
+        host, port = sock.getsockname()[:2]
+        target = f", forwarding to {options.forward_to}" if options.forward_to else ""
+        show(f"Listening on http://{host}:{port}/{target}")
 
     async def run() -> None:
         async with httpx.AsyncClient(timeout=options.timeout, follow_redirects=False) as http:
-            app = build_listener(options, show, http)
-            config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
-            server = uvicorn.Server(config)
-            task = asyncio.create_task(server.serve(sockets=[sock]))
-            while not server.started and not task.done():
-                await asyncio.sleep(0.01)
-            if server.started:
-                host, port = sock.getsockname()[:2]
-                target = f", forwarding to {options.forward_to}" if options.forward_to else ""
-                show(f"Listening on http://{host}:{port}/{target}")
-            await task
+            await serve_on(build_listener(options, show, http), sock, started)
 
     asyncio.run(run())

@@ -9,7 +9,7 @@ import time
 import pytest
 from client.test_hostile_answers import RawServer, _chunked_for_ever, _use, raw_server
 
-from codegen.contract.recorder import OutcomeUnknownError, Recorder
+from codegen.contract.exchange_recorder import ExchangeRecorder, OutcomeUnknownError
 from codegen.errors import TargetError
 
 __all__ = ["raw_server"]
@@ -21,7 +21,7 @@ def test_a_mutation_whose_answer_trickles_in_for_ever_is_outcome_unknown_sent_on
     raw_server: RawServer,
 ) -> None:
     server = _use(raw_server, _chunked_for_ever(0.05, b" "))
-    recorder = Recorder(f"{server.base}/graphql/", None, timeout=TIMEOUT)
+    recorder = ExchangeRecorder(f"{server.base}/graphql/", None, timeout=TIMEOUT)
     started = time.monotonic()
     try:
         with pytest.raises(OutcomeUnknownError, match="outcome unknown"):
@@ -36,7 +36,7 @@ def test_an_endpoint_that_trickles_every_answer_is_unreachable_within_the_timeou
     raw_server: RawServer,
 ) -> None:
     server = _use(raw_server, _chunked_for_ever(0.05, b" "))
-    recorder = Recorder(f"{server.base}/graphql/", None, timeout=TIMEOUT)
+    recorder = ExchangeRecorder(f"{server.base}/graphql/", None, timeout=TIMEOUT)
     started = time.monotonic()
     try:
         with pytest.raises(TargetError, match="unreachable"):

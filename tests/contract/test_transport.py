@@ -27,7 +27,7 @@ from client.scripted import (
 from codegen.cli import main
 from codegen.contract import ContractOptions
 from codegen.contract import run_contract as check_contract
-from codegen.contract.recorder import OutcomeUnknownError, Recorder, is_mutation
+from codegen.contract.exchange_recorder import ExchangeRecorder, OutcomeUnknownError, is_mutation
 from codegen.credentials import BearerToken, ClientCredentials
 from codegen.errors import TargetError, UnauthorisedError
 
@@ -193,7 +193,7 @@ def test_each_mutation_goes_out_on_a_connection_of_its_own() -> None:
     """So that a kept-alive connection the server closed while idle cannot fail a mutation."""
     answer = graphql_reply({"data": {"__typename": "Query"}})
     with scripted_server(lambda request: answer) as server:
-        recorder = Recorder(server.url, BearerToken("t0k3n"), timeout=5)
+        recorder = ExchangeRecorder(server.url, BearerToken("t0k3n"), timeout=5)
         try:
             for document in (QUERY, MUTATION, QUERY, MUTATION, QUERY):
                 recorder.post(document)
@@ -227,7 +227,7 @@ def test_a_mutation_refused_with_401_is_sent_once_more_with_a_new_token_and_runs
     executed: list[Any] = []
     with scripted_server(_oauth_script(["expired", "fresh"], {"fresh"}, executed)) as server:
         auth = ClientCredentials(server.token_url, "kit", "s3cr3t")
-        recorder = Recorder(server.url, auth, timeout=5)
+        recorder = ExchangeRecorder(server.url, auth, timeout=5)
         try:
             exchange = recorder.post(MUTATION)
         finally:
@@ -241,7 +241,8 @@ def test_a_mutation_refused_with_401_is_sent_once_more_with_a_new_token_and_runs
 def test_a_mutation_refused_twice_is_not_sent_a_third_time_and_ends_the_run() -> None:
     executed: list[Any] = []
     with scripted_server(_oauth_script(["one", "two", "three"], set(), executed)) as server:
-        recorder = Recorder(server.url, ClientCredentials(server.token_url, "kit", "s"), timeout=5)
+        auth = ClientCredentials(server.token_url, "kit", "s")
+        recorder = ExchangeRecorder(server.url, auth, timeout=5)
         try:
             with pytest.raises(UnauthorisedError, match="HTTP 401"):
                 recorder.post(MUTATION)
@@ -255,7 +256,7 @@ def test_a_mutation_refused_twice_is_not_sent_a_third_time_and_ends_the_run() ->
 def test_a_static_token_refused_with_401_is_never_sent_again() -> None:
     executed: list[Any] = []
     with scripted_server(_oauth_script([], set(), executed)) as server:
-        recorder = Recorder(server.url, BearerToken("stale"), timeout=5)
+        recorder = ExchangeRecorder(server.url, BearerToken("stale"), timeout=5)
         try:
             with pytest.raises(UnauthorisedError):
                 recorder.post(MUTATION)
@@ -277,7 +278,7 @@ def test_a_failing_token_endpoint_ends_the_run_naming_it_and_sends_no_mutation(
 
     with scripted_server(answer) as server:
         auth = ClientCredentials(server.token_url, "kit", "s3cr3t")
-        recorder = Recorder(server.url, auth, timeout=0.3)
+        recorder = ExchangeRecorder(server.url, auth, timeout=0.3)
         try:
             with pytest.raises(TargetError) as caught:
                 recorder.post(MUTATION)

@@ -1,4 +1,4 @@
-"""`mypy --strict` in a caller's code agrees with the README: UUID arguments take strings."""
+"""`mypy --strict` in a caller's code agrees with docs/client.md: UUID arguments take strings."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ all our changes do, but for the deliberate differences in DELIBERATE.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,10 @@ from .cases import CASES, Case
 from .conftest import GITHUB_PAIRS
 
 DATA = Path(__file__).resolve().parent / "data"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "schema-evolution.md"
 
-# Where we deliberately differ from graphql-inspector (also listed in the README).
+# Where we deliberately differ from graphql-inspector (also listed in
+# docs/schema-evolution.md#deliberate-differences).
 DELIBERATE = {
     "type_change_beside_a_new_description": (
         "Its simplifyChanges rule treats FIELD_DESCRIPTION_ADDED as grouping the field's "
@@ -114,12 +117,19 @@ def test_all_our_changes_on_each_case_equal_graphql_inspectors(case: Case) -> No
 
 @pytest.mark.parametrize("case", DIFFERENT_CASES, ids=[case.name for case in DIFFERENT_CASES])
 def test_each_deliberate_difference_is_still_a_difference(case: Case) -> None:
-    """If graphql-inspector changes its mind, this list (and the README's) must change too."""
+    """If graphql-inspector changes its mind, this list (and the docs' list) must change too."""
     assert _ours(*_case_schemas(case)) != _theirs(_recorded("inspector-cases.json")[case.name])
 
 
 def test_every_deliberate_difference_names_a_case() -> None:
     assert set(DELIBERATE) <= {case.name for case in CASES}
+
+
+def test_the_docs_list_as_many_deliberate_differences_as_there_are_cases() -> None:
+    section = DOCS.read_text(encoding="utf-8").split("### Deliberate differences\n", 1)[1]
+    section = re.split(r"^#", section, maxsplit=1, flags=re.MULTILINE)[0]
+    items = re.findall(r"^\d+\. ", section, flags=re.MULTILINE)
+    assert len(items) == len(DELIBERATE)
 
 
 def test_the_recordings_cover_every_case() -> None:

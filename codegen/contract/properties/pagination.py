@@ -21,10 +21,10 @@ from codegen.contract.boundaries import (
     combined_boundaries,
     forward_boundaries,
 )
+from codegen.contract.exchange_recorder import Exchange
 from codegen.contract.pages import Page, PageRequest, fetch_page, post_page, read_page
 from codegen.contract.probe import Probe
 from codegen.contract.property import Document, Needs, contract_property
-from codegen.contract.recorder import Exchange
 from codegen.contract.slices import (
     Slice,
     any_slices,

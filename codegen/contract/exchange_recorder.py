@@ -1,4 +1,7 @@
-"""An HTTP client that keeps every exchange: the request sent and the relevant response.
+"""The kit's HTTP client, `ExchangeRecorder`: it keeps every exchange, the request and the response.
+
+The exchanges it keeps are a violated property's counterexample. (The evolution
+room's `ChangeRecorder` records schema changes; it shares nothing with this.)
 
 When the endpoint gives no answer, the run must neither repeat a mutation nor
 report a dead endpoint as broken properties:
@@ -41,7 +44,7 @@ from codegen.credentials import token_errors
 from codegen.errors import TargetError, UnauthorisedError
 from codegen.runtime.retry import BoundedBody
 
-__all__ = ["LIVENESS_TIMEOUT", "Exchange", "OutcomeUnknownError", "Recorder"]
+__all__ = ["LIVENESS_TIMEOUT", "Exchange", "ExchangeRecorder", "OutcomeUnknownError"]
 
 _TEXT_LIMIT = 500
 LIVENESS_TIMEOUT = 3.0
@@ -104,8 +107,11 @@ def _brief_error(error: Any) -> Any:
     return {key: error[key] for key in ("message", "path") if key in error}
 
 
-class Recorder:
-    """POSTs GraphQL requests to one endpoint and records each exchange until `clear()`."""
+class ExchangeRecorder:
+    """POSTs GraphQL requests to one endpoint and records each exchange until `clear()`.
+
+    It records HTTP exchanges (a request and its answer), in memory.
+    """
 
     def __init__(self, url: str, auth: httpx.Auth | None, *, timeout: float = 10.0) -> None:
         self.url = url

@@ -1,13 +1,15 @@
-"""Collects changes while a diff walks two schemas, and says where each one is."""
+"""`ChangeRecorder`: collects changes while a diff walks two schemas, and says where each one is."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from codegen.evolution.changes import Change, ChangeType, Level, Location
+from codegen.errors import Location
+from codegen.evolution.changes import Change, ChangeType, Level
 from codegen.evolution.model import InputValue, Schema, print_value
+from codegen.evolution.values import is_required, is_safe_input_change
 
-__all__ = ["NEW", "OLD", "Locate", "Recorder", "describe_default", "quote"]
+__all__ = ["NEW", "OLD", "ChangeRecorder", "Locate", "describe_default", "quote"]
 
 Locate = Callable[[int], Location | None]
 OLD = "old"
@@ -32,8 +34,8 @@ def _nowhere(_offset: int) -> Location | None:
     return None
 
 
-class Recorder:
-    """The two schemas being compared, and the changes found so far, in order."""
+class ChangeRecorder:
+    """The two schemas being compared, and the schema changes found so far, in order."""
 
     def __init__(
         self,
@@ -61,3 +63,20 @@ class Recorder:
         if where is not None and where[1] >= 0:
             location = self._locate[where[0]](where[1])
         self.changes.append(Change(level, type_, path, message + ".", location, subjects))
+
+    def add_input_retyped(
+        self, type_: ChangeType, owner: str, old: InputValue, new: InputValue, message: str
+    ) -> None:
+        """Record that an argument or an input field of `owner` changed type.
+
+        A safe change (e.g. `String!` to `String`) is non-breaking. It concerns the
+        operations that give the value, and every use of `owner` when the value
+        became required.
+        """
+        path = f"{owner}.{new.name}"
+        subjects: tuple[tuple[str, ...], ...] = ((path,),)
+        if is_required(new) and not is_required(old):
+            subjects += ((owner,),)
+        safe = is_safe_input_change(old.type, new.type)
+        level = Level.NON_BREAKING if safe else Level.BREAKING
+        self.add(level, type_, path, message, (NEW, new.offset), subjects)

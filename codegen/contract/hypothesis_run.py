@@ -1,5 +1,7 @@
 """Run one property with hypothesis: its boundary cases first, then its random examples.
 
+`run_all.py` calls this for each property (and connection) of a run.
+
 The boundary cases are hypothesis explicit examples (`@example`), so they run on
 every seed before anything is drawn. Hypothesis shrinks a failing random example
 and then replays the minimal one last, so the exchanges recorded during the last

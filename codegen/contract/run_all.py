@@ -1,4 +1,6 @@
-"""One run of the kit: resolve the target and the schema, find the connections, check them.
+"""The whole run of the kit: resolve the target and the schema, find the connections, check them.
+
+Each property itself runs under hypothesis in `hypothesis_run.py`.
 
 Properties run in two lanes when `jobs` is 2 (the default): those that may write
 (the bulk properties, and random documents, which may be mutations) one after the
@@ -23,14 +25,14 @@ from graphql import GraphQLError, GraphQLSchema, build_schema
 from codegen.contract.baseline import Baseline, load_baseline
 from codegen.contract.connections import Connection, find_connections
 from codegen.contract.embedded import EmbeddedLaunch
+from codegen.contract.exchange_recorder import ExchangeRecorder
+from codegen.contract.hypothesis_run import run_property
 from codegen.contract.options import ContractOptions
 from codegen.contract.outcome import ContractReport, Outcome
 from codegen.contract.probe import ISSUING_TEMPLATES, Probe
 from codegen.contract.properties import PROPERTIES
 from codegen.contract.property import Document, Property, select_documents
-from codegen.contract.record import RecordingRecorder, open_record
-from codegen.contract.recorder import Recorder
-from codegen.contract.runner import run_property
+from codegen.contract.record import RecordFileRecorder, open_record
 from codegen.contract.target import Target, open_target
 from codegen.contract.violation import Violation
 from codegen.errors import CodegenError, ConfigError, TargetError
@@ -40,6 +42,8 @@ __all__ = ["run_contract"]
 _PREFLIGHT = "query ContractPreflight { __typename }"
 
 Task = tuple[Property[Any], Probe]
+# An ExchangeRecorder for a lane, by the lane's name.
+NewRecorder = Callable[[str], ExchangeRecorder]
 
 
 def run_contract(
@@ -61,10 +65,10 @@ def run_contract(
     seed = options.seed if options.seed is not None else secrets.randbelow(2**32)
     outcomes: list[Outcome] = []
     with open_record(options.record) as sink, open_target(options, launched) as target:
-        recorders: list[Recorder] = []
+        recorders: list[ExchangeRecorder] = []
 
-        def new_recorder(lane: str) -> Recorder:
-            recorder = RecordingRecorder(target.url, target.auth, options.timeout, sink, lane)
+        def new_recorder(lane: str) -> ExchangeRecorder:
+            recorder = RecordFileRecorder(target.url, target.auth, options.timeout, sink, lane)
             recorders.append(recorder)
             return recorder
 
@@ -143,15 +147,15 @@ def _tasks(
     return tasks
 
 
-def _label(prop: Property[Any], probe: Probe, recorder: Recorder) -> None:
+def _label(prop: Property[Any], probe: Probe, recorder: ExchangeRecorder) -> None:
     """Name the running property in the record."""
-    if isinstance(recorder, RecordingRecorder):
+    if isinstance(recorder, RecordFileRecorder):
         connection = probe.connection.name if prop.per_connection and probe.connection else None
         recorder.label = f"{prop.name}[{connection}]" if connection else prop.name
 
 
 def _run_in_order(
-    tasks: list[Task], new_recorder: Callable[[str], Recorder], options: ContractOptions, seed: int
+    tasks: list[Task], new_recorder: NewRecorder, options: ContractOptions, seed: int
 ) -> Iterator[Outcome]:
     for prop, probe in tasks:
         _label(prop, probe, probe.recorder)
@@ -159,7 +163,7 @@ def _run_in_order(
 
 
 def _run_in_lanes(
-    tasks: list[Task], new_recorder: Callable[[str], Recorder], options: ContractOptions, seed: int
+    tasks: list[Task], new_recorder: NewRecorder, options: ContractOptions, seed: int
 ) -> Iterator[Outcome]:
     """Yield outcomes in task order while two lanes run side by side.
 
@@ -176,7 +180,7 @@ def _run_in_lanes(
     stop = threading.Event()
     settling = threading.Lock()
 
-    def run(index: int, recorder: Recorder) -> None:
+    def run(index: int, recorder: ExchangeRecorder) -> None:
         prop, probe = tasks[index]
         _label(prop, probe, recorder)
         try:
@@ -277,7 +281,7 @@ def _load_schema(options: ContractOptions, target: Target) -> GraphQLSchema:
         raise ConfigError(f"{options.schema_path}: cannot load the schema ({exc})") from exc
 
 
-def _preflight(recorder: Recorder) -> None:
+def _preflight(recorder: ExchangeRecorder) -> None:
     """Fail early, with exit 2, when the URL is not a GraphQL endpoint."""
     try:
         exchange = recorder.post(_PREFLIGHT)
