@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from codegen.errors import CodegenError, DocumentError
-from codegen.style import HelpFormatter, VersionAction, add_common_options, seconds
-from codegen.webhooks.cli import add_serve_options, add_webhooks_parser, serve_options
+from codegen.style import HelpFormatter, VersionAction, add_common_options
+from codegen.webhooks.command import add_serve_options, add_webhooks_parser, serve_options
 
 __all__ = ["EXIT_DRIFT", "EXIT_INVALID", "EXIT_OK", "main"]
 
@@ -68,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """Describe every command, its options and the exit codes."""
     from codegen.downstream import add_downstream_parsers
+    from codegen.evolution.command import add_evolution_parsers
 
     parser = argparse.ArgumentParser(
         prog="pluvo-codegen",
@@ -271,137 +272,3 @@ def run_contract(args: argparse.Namespace) -> int:
     from codegen.contract.command import run_contract_command
 
     return run_contract_command(args)
-
-
-EXIT_BREAKS = 1  # `diff`: a change breaks one of our operations (or, with --strict, any)
-
-PULL_EXIT_CODES_HELP = """\
-exit codes:
-  0  the schema was printed or written
-  2  the endpoint failed: introspection disabled, HTTP 401, not GraphQL, or a
-     timeout; an existing --out file is left untouched
-"""
-
-DIFF_EXIT_CODES_HELP = """\
-OLD and NEW are each an SDL file, an introspection JSON file, a URL, or
-git:REV:PATH (PATH relative to the config's folder, as `git show` reads it).
-
-exit codes:
-  0  no change breaks one of our operations (with --strict: no change is breaking)
-  1  a change breaks one of our operations; with --strict, any breaking change
-  2  bad input: a schema or operation that does not parse is printed as
-     path:line:col: message
-"""
-
-
-def add_evolution_parsers(commands: Any, config_options: argparse.ArgumentParser) -> None:
-    """`pluvo-codegen pull` and `pluvo-codegen diff`: the schema over time."""
-    pull = commands.add_parser(
-        "pull",
-        parents=[config_options],
-        help="introspect an endpoint and write its schema as sorted SDL",
-        description="Introspect a GraphQL endpoint and print or write its schema as "
-        "deterministic SDL: sorted, with descriptions and deprecations.",
-        epilog=PULL_EXIT_CODES_HELP,
-        formatter_class=HelpFormatter,
-    )
-    pull.add_argument("--url", required=True, help="the GraphQL endpoint (required)")
-    auth = pull.add_mutually_exclusive_group()
-    auth.add_argument("--token", metavar="T", help="static bearer token (default: none)")
-    auth.add_argument(
-        "--token-url", metavar="U", help="OAuth token URL, client credentials (default: none)"
-    )
-    pull.add_argument(
-        "--client-id", metavar="ID", help="OAuth client id, with --token-url (default: none)"
-    )
-    pull.add_argument(
-        "--client-secret", metavar="S", help="OAuth client secret, with --token-url (default: none)"
-    )
-    pull.add_argument(
-        "--out", type=Path, metavar="PATH", help="write the SDL here, atomically (default: stdout)"
-    )
-    pull.add_argument(
-        "--timeout", type=seconds, default=30.0, metavar="SECONDS", help="for each HTTP request"
-    )
-    pull.set_defaults(command=run_pull)
-
-    diff = commands.add_parser(
-        "diff",
-        parents=[config_options],
-        help="list the changes between two schemas and the operations they break",
-        description="List every change from OLD to NEW (graphql-inspector's levels, types "
-        "and paths) and name the operations in --queries that each change breaks.",
-        epilog=DIFF_EXIT_CODES_HELP,
-        formatter_class=HelpFormatter,
-    )
-    diff.add_argument("old", metavar="OLD")
-    diff.add_argument("new", metavar="NEW")
-    diff.add_argument(
-        "--queries",
-        type=Path,
-        metavar="DIR",
-        help="our operations (default: the configured queries_path)",
-    )
-    diff.add_argument(
-        "--format",
-        choices=("text", "markdown", "json"),
-        default="text",
-        help="how to print the report",
-    )
-    diff.add_argument(
-        "--strict", action="store_true", help="exit 1 on any breaking change, used or not"
-    )
-    diff.add_argument("--token", metavar="T", help="bearer token for a URL schema (default: none)")
-    diff.add_argument(
-        "--timeout", type=seconds, default=30.0, metavar="SECONDS", help="for a URL schema"
-    )
-    diff.set_defaults(command=run_diff)
-
-
-def run_pull(args: argparse.Namespace) -> int:
-    """`pluvo-codegen pull`."""
-    from codegen.evolution import Credentials, pull_schema, write_atomically
-
-    if (args.client_id or args.client_secret) and not args.token_url:
-        raise CodegenError("--client-id and --client-secret go with --token-url")
-    if args.config is not None:  # pull reads no setting, but a broken config is still exit 2
-        from codegen.config import load_config
-
-        load_config(args.config)
-    credentials = Credentials(args.token, args.token_url, args.client_id, args.client_secret)
-    sdl = pull_schema(args.url, credentials, args.timeout)
-    if args.out is None:
-        sys.stdout.write(sdl)
-    else:
-        write_atomically(args.out, sdl)
-        print(f"{args.out}: schema of {args.url} written")
-    return EXIT_OK
-
-
-def run_diff(args: argparse.Namespace) -> int:
-    """`pluvo-codegen diff`."""
-    from codegen.evolution import Credentials, Level, compare, render_report
-
-    comparison = compare(
-        args.old,
-        args.new,
-        queries=args.queries,
-        config=args.config,
-        credentials=Credentials(token=args.token),
-        timeout=args.timeout,
-    )
-    report = render_report(comparison, args.format)
-    if args.format == "text":
-        from codegen.style import paint_levels
-
-        report = paint_levels(report)
-    sys.stdout.write(report)
-    broken = comparison.broken_operations
-    if broken:
-        print(f"pluvo-codegen: changes break {', '.join(broken)}", file=sys.stderr)
-        return EXIT_BREAKS
-    breaking = comparison.count(Level.BREAKING)
-    if args.strict and breaking:
-        print(f"pluvo-codegen: {breaking} breaking change(s) (--strict)", file=sys.stderr)
-        return EXIT_BREAKS
-    return EXIT_OK

@@ -25,11 +25,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codegen.config import DEFAULT_CONFIG_NAME
 from codegen.errors import CodegenError, Diagnostic, DocumentError
 from codegen.style import HelpFormatter, add_common_options, paint, seconds
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "InitOptions",
@@ -133,36 +136,14 @@ def add_downstream_parsers(commands: Any, config_options: argparse.ArgumentParse
 
 
 def _add_source_options(parser: argparse.ArgumentParser, flag: str, help_text: str) -> None:
+    from codegen.credentials import add_credential_options
+
     parser.add_argument(flag, dest="source", metavar="URL" if flag == "--url" else "SOURCE",
                         help=help_text)  # fmt: skip
-    auth = parser.add_mutually_exclusive_group()
-    auth.add_argument("--token", metavar="T", help="bearer token for a URL (default: none)")
-    auth.add_argument(
-        "--token-url",
-        metavar="U",
-        help="OAuth token URL, for client credentials (default: none)",
-    )
-    parser.add_argument(
-        "--client-id", metavar="ID", help="OAuth client id, with --token-url (default: none)"
-    )
-    parser.add_argument(
-        "--client-secret",
-        metavar="S",
-        help="OAuth client secret, with --token-url (default: none)",
-    )
     parser.add_argument(
         "--timeout", type=seconds, default=30.0, metavar="SECONDS", help="for a URL"
     )
-
-
-def _credentials(args: argparse.Namespace) -> Any:
-    from codegen.evolution import Credentials
-
-    if (args.client_id or args.client_secret) and not args.token_url:
-        raise CodegenError("--client-id and --client-secret go with --token-url")
-    if args.token_url and not (args.client_id and args.client_secret):
-        raise CodegenError("--token-url needs --client-id and --client-secret")
-    return Credentials(args.token, args.token_url, args.client_id, args.client_secret)
+    add_credential_options(parser, target=flag if flag == "--url" else f"a {flag} URL")
 
 
 # ------------------------------------------------------------------------------- init
@@ -175,7 +156,7 @@ class InitOptions:
     directory: Path
     config: Path | None = None  # default: DIRECTORY/pyproject.toml
     url: str | None = None
-    credentials: Any = None
+    auth: httpx.Auth | None = None  # see codegen/credentials.py
     timeout: float = 30.0
 
 
@@ -344,7 +325,7 @@ def init_project(options: InitOptions) -> list[Created]:
     else:
         from codegen.evolution import pull_schema
 
-        files[SCHEMA_FILE] = pull_schema(options.url, options.credentials, options.timeout).encode()
+        files[SCHEMA_FILE] = pull_schema(options.url, options.auth, options.timeout).encode()
         notes[SCHEMA_FILE] = f"pulled from {options.url}"
     for name, data in _scaffold_queries().items():
         files[f"{QUERIES_DIR}/{name}"] = data
@@ -404,15 +385,15 @@ def _shown(directory: Path, name: str) -> str:
 
 def run_init(args: argparse.Namespace) -> int:
     """`pluvo-codegen init`."""
+    from codegen.credentials import auth_for
+
     options = InitOptions(
         directory=args.directory,
         config=args.config,
         url=args.source,
-        credentials=_credentials(args),
+        auth=auth_for(args, args.source, "--url"),
         timeout=args.timeout,
     )
-    if options.url is None and (args.token or args.token_url):
-        raise CodegenError("--token and --token-url go with --url")
     for item in init_project(options):
         note = paint(f" ({item.note})", "dim") if item.note else ""
         print(f"{paint('created', 'green')} {_shown(args.directory, item.path)}{note}")
@@ -426,7 +407,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def load_graphql_schema(
-    spec: str, *, root: Path, credentials: Any = None, timeout: float = 30.0
+    spec: str, *, root: Path, auth: httpx.Auth | None = None, timeout: float = 30.0
 ) -> tuple[Any, bytes | None]:
     """graphql-core's schema from SOURCE, read exactly as `diff` reads it, and its SDL bytes.
 
@@ -435,13 +416,14 @@ def load_graphql_schema(
     """
     from codegen.evolution.load import load_schema
 
-    loaded = load_schema(spec, root=root, credentials=credentials, timeout=timeout)
+    loaded = load_schema(spec, root=root, auth=auth, timeout=timeout)
     raw = loaded.text.encode("utf-8") if loaded.text is not None else None
     return loaded.graphql_schema, raw
 
 
 def run_verify(args: argparse.Namespace) -> int:
     """`pluvo-codegen verify`."""
+    from codegen.credentials import auth_for
     from codegen.manifest import (
         check_operations,
         embedded_operations,
@@ -456,19 +438,15 @@ def run_verify(args: argparse.Namespace) -> int:
 
         config = load_config(args.config)
         package, shown = config.package_dir, config.display(config.package_dir)
-    if args.source is None and (args.token or args.token_url):
-        raise CodegenError("--token and --token-url go with --schema")
     if args.source is not None and not args.source.strip():
         raise CodegenError("--schema needs a SOURCE: a file, a URL or git:REV:PATH")
-    credentials = _credentials(args)
+    auth = auth_for(args, args.source, "a --schema URL")
     manifest = read_manifest(package, shown)
     # SOURCE is read before any verdict, so that an unreadable one is exit 2 alone.
     loaded = None
     if args.source is not None:
         root = args.config.absolute().parent if args.config else Path.cwd()
-        loaded = load_graphql_schema(
-            args.source, root=root, credentials=credentials, timeout=args.timeout
-        )
+        loaded = load_graphql_schema(args.source, root=root, auth=auth, timeout=args.timeout)
     failed = False
     drift = verify_files(package, manifest)
     for kind, names in (

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from codegen.errors import CodegenError
 
 if TYPE_CHECKING:
+    import httpx
+
     from codegen.config import Config
     from codegen.contract.embedded import EmbeddedLaunch
 
@@ -56,30 +58,15 @@ def _positive(text: str) -> int:
 
 
 def add_contract_arguments(sub: argparse.ArgumentParser) -> None:
-    """Every option of `contract`."""
+    """Every option of `contract`; the credentials are `codegen.credentials`'s, as everywhere."""
+    from codegen.credentials import add_credential_options
+
     env = os.environ
     sub.add_argument(
         "--url",
         default=env.get("PLUVO_GRAPHQL_URL"),
         help="the GraphQL endpoint, e.g. https://acme.pluvo.com/graphql/ (env PLUVO_GRAPHQL_URL;"
         " default: start the embedded reference server)",
-    )
-    auth = sub.add_mutually_exclusive_group()
-    auth.add_argument(
-        "--token", metavar="T", help="static bearer token (env PLUVO_TOKEN; default: none)"
-    )
-    auth.add_argument(
-        "--token-url",
-        metavar="U",
-        help="OAuth token URL, for client credentials (env PLUVO_TOKEN_URL; default: none)",
-    )
-    sub.add_argument(
-        "--client-id", metavar="ID", help="OAuth client id (env PLUVO_CLIENT_ID; default: none)"
-    )
-    sub.add_argument(
-        "--client-secret",
-        metavar="S",
-        help="OAuth client secret (env PLUVO_CLIENT_SECRET; default: none)",
     )
     sub.add_argument(
         "--user-id",
@@ -181,6 +168,7 @@ def add_contract_arguments(sub: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write every exchange of the run, in full, to FILE (JSON Lines; default: none)",
     )
+    add_credential_options(sub, target="--url")
 
 
 def run_contract_command(args: argparse.Namespace) -> int:
@@ -199,13 +187,11 @@ def run_contract_command(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from codegen.config import load_config
+    from codegen.credentials import auth_for
 
     env = os.environ
-    token_url = args.token_url or (None if args.token else env.get("PLUVO_TOKEN_URL"))
-    client_id = args.client_id or env.get("PLUVO_CLIENT_ID")
-    client_secret = args.client_secret or env.get("PLUVO_CLIENT_SECRET")
-    if token_url is not None and not (client_id and client_secret):
-        raise CodegenError("--token-url needs --client-id and --client-secret")
+    # Read for a --url only: the embedded server has its own token.
+    auth = auth_for(args, args.url, "--url (the embedded server needs no credentials)")
     if args.url is not None and not args.url.startswith(("http://", "https://")):
         raise CodegenError(f"--url must start with http:// or https://, got {args.url!r}")
     user_ids = list(args.user_ids or [])
@@ -222,7 +208,7 @@ def _run(args: argparse.Namespace) -> int:
 
         launched = launch_embedded_server(config.file)
     try:
-        return _check(args, config, token_url, client_id, client_secret, user_ids, launched)
+        return _check(args, config, auth, user_ids, launched)
     finally:
         if launched is not None:
             launched.stop()
@@ -231,9 +217,7 @@ def _run(args: argparse.Namespace) -> int:
 def _check(
     args: argparse.Namespace,
     config: Config,
-    token_url: str | None,
-    client_id: str | None,
-    client_secret: str | None,
+    auth: httpx.Auth | None,
     user_ids: list[str],
     launched: EmbeddedLaunch | None,
 ) -> int:
@@ -253,7 +237,6 @@ def _check(
     )
     from codegen.contract.run_all import run_contract
 
-    env = os.environ
     parsed = parse_vars(args.variables or [])
     variables = tuple(
         (name, argument, value)
@@ -264,10 +247,7 @@ def _check(
         config_file=config.file,
         schema_path=config.schema_path,
         url=args.url,
-        token=None if token_url else (args.token or env.get("PLUVO_TOKEN")),
-        token_url=token_url,
-        client_id=client_id,
-        client_secret=client_secret,
+        auth=auth,
         user_ids=tuple(dict.fromkeys(user_ids)),
         allow_mutations=args.allow_mutations,
         max_examples=args.max_examples or DEFAULT_MAX_EXAMPLES,

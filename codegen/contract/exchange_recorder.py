@@ -18,7 +18,14 @@ report a dead endpoint as broken properties:
   the property that sent it is violated;
 - an answer's body must arrive in full within the timeout of its head: httpx's
   timeout bounds each wait for bytes only, and an endpoint sending a byte now and then would
-  otherwise hold the run for ever.
+  otherwise hold the run for ever;
+- the credentials are an `httpx.Auth` (`codegen.credentials`). With OAuth client
+  credentials, an HTTP 401 makes `ClientCredentials` renew its token and send the
+  request once more. That holds for a mutation too, and it is still sent exactly
+  once in effect: HTTP 401 is the endpoint refusing the request before executing
+  it, so the refused attempt did nothing. A second 401 is final (`UnauthorisedError`).
+  A static token (`BearerToken`) is never re-sent. A token request that fails ends
+  the run with one line naming the token URL (exit 2).
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import httpx
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 
 from codegen.contract.violation import Violation
+from codegen.credentials import token_errors
 from codegen.errors import TargetError, UnauthorisedError
 from codegen.runtime.retry import BoundedBody
 
@@ -105,16 +113,16 @@ class ExchangeRecorder:
     It records HTTP exchanges (a request and its answer), in memory.
     """
 
-    def __init__(self, url: str, token: str | None, *, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, auth: httpx.Auth | None, *, timeout: float = 10.0) -> None:
         self.url = url
         self.timeout = timeout
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._client = httpx.Client(headers=headers, timeout=timeout)
+        self._auth = auth
+        self._client = httpx.Client(auth=auth, timeout=timeout)
         # Mutations go out on a connection of their own: on a kept-alive one the server
         # may have closed while idle, a failure could not tell "never arrived" from
         # "arrived, then the connection broke", and the run would end as outcome unknown.
         self._fresh = httpx.Client(
-            headers=headers, timeout=timeout, limits=httpx.Limits(max_keepalive_connections=0)
+            auth=auth, timeout=timeout, limits=httpx.Limits(max_keepalive_connections=0)
         )
         self.exchanges: list[Exchange] = []
 
@@ -179,7 +187,8 @@ class ExchangeRecorder:
         """POST `body`; its answer's body must arrive within `timeout` (the recorder's)."""
         seconds = self.timeout if timeout is None else timeout
         request = client.build_request("POST", self.url, json=body, timeout=seconds)
-        response = client.send(request, stream=True)
+        with token_errors(self._auth, TargetError, UnauthorisedError):
+            response = client.send(request, stream=True)
         deadline = time.monotonic() + seconds
         response.stream = BoundedBody(response.stream, request, deadline)
         try:

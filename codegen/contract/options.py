@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["DEFAULT_JOBS", "DEFAULT_MAX_EXAMPLES", "DEFAULT_MAX_PAGE_SIZE", "ContractOptions"]
 
@@ -22,10 +25,8 @@ class ContractOptions:
     config_file: Path
     schema_path: Path
     url: str | None = None
-    token: str | None = None
-    token_url: str | None = None
-    client_id: str | None = None
-    client_secret: str | None = None
+    # A static token or OAuth client credentials (codegen.credentials); None: no header.
+    auth: httpx.Auth | None = None
     user_ids: tuple[str, ...] = ()
     allow_mutations: bool = False
     max_examples: int = DEFAULT_MAX_EXAMPLES
@@ -45,10 +46,9 @@ class ContractOptions:
     record: Path | None = None
 
     def __repr__(self) -> str:
-        # Never show the token or the secret in a traceback or a log.
+        # Never show the token or the secret in a traceback or a log: `auth` hides them.
         return (
-            f"ContractOptions(url={self.url!r}, token_url={self.token_url!r}, "
-            f"client_id={self.client_id!r}, user_ids={self.user_ids!r}, "
+            f"ContractOptions(url={self.url!r}, auth={self.auth!r}, user_ids={self.user_ids!r}, "
             f"allow_mutations={self.allow_mutations}, max_examples={self.max_examples}, "
             f"seed={self.seed})"
         )

@@ -7,10 +7,13 @@ import json
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from codegen.contract.exchange_recorder import Exchange, ExchangeRecorder
 from codegen.errors import CodegenError
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["RecordFileRecorder", "RecordSink", "open_record"]
 
@@ -58,9 +61,9 @@ class RecordFileRecorder(ExchangeRecorder):
     """An ExchangeRecorder that also writes every exchange to the `--record` file's sink."""
 
     def __init__(
-        self, url: str, token: str | None, timeout: float, sink: RecordSink, lane: str
+        self, url: str, auth: httpx.Auth | None, timeout: float, sink: RecordSink, lane: str
     ) -> None:
-        super().__init__(url, token, timeout=timeout)
+        super().__init__(url, auth, timeout=timeout)
         self._sink = sink
         self._lane = lane
         # The property (and connection) now running, which each line names.

@@ -68,7 +68,7 @@ def run_contract(
         recorders: list[ExchangeRecorder] = []
 
         def new_recorder(lane: str) -> ExchangeRecorder:
-            recorder = RecordFileRecorder(target.url, target.token, options.timeout, sink, lane)
+            recorder = RecordFileRecorder(target.url, target.auth, options.timeout, sink, lane)
             recorders.append(recorder)
             return recorder
 
@@ -268,15 +268,11 @@ def _choose_connections(
 def _load_schema(options: ContractOptions, target: Target) -> GraphQLSchema:
     """The schema from --introspect, --schema SOURCE, or the config's schema file."""
     if options.introspect or options.schema_source is not None:
-        from codegen.evolution.introspect import Credentials
         from codegen.evolution.load import load_schema
 
         spec = target.url if options.introspect else str(options.schema_source)
         loaded = load_schema(
-            spec,
-            root=options.config_file.parent,
-            credentials=Credentials(token=target.token),
-            timeout=options.timeout,
+            spec, root=options.config_file.parent, auth=target.auth, timeout=options.timeout
         )
         return loaded.graphql_schema
     try:

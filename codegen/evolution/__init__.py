@@ -13,7 +13,7 @@ from codegen.evolution.breaks import Break, Finding, find_breaks
 from codegen.evolution.changes import Change, ChangeType, Level
 from codegen.evolution.compare import Comparison, compare
 from codegen.evolution.diff import diff_schemas
-from codegen.evolution.introspect import DEFAULT_TIMEOUT, Credentials, fetch_introspection
+from codegen.evolution.fetch_schema import DEFAULT_TIMEOUT, fetch_introspection
 from codegen.evolution.load import LoadedSchema, load_schema, schema_from_text
 from codegen.evolution.operations import Operation, load_operations
 from codegen.evolution.pull import pull_schema, write_atomically
@@ -26,7 +26,6 @@ __all__ = [
     "Change",
     "ChangeType",
     "Comparison",
-    "Credentials",
     "Finding",
     "Level",
     "LoadedSchema",

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from codegen.errors import ConfigError, Diagnostic, DocumentError
 from codegen.evolution.breaks import Finding, find_breaks
 from codegen.evolution.changes import Level
 from codegen.evolution.diff import diff_schemas
-from codegen.evolution.introspect import DEFAULT_TIMEOUT, Credentials
+from codegen.evolution.fetch_schema import DEFAULT_TIMEOUT
 from codegen.evolution.load import LoadedSchema, load_schema
 from codegen.evolution.operations import Operation, load_operations
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["Comparison", "compare"]
 
@@ -41,21 +45,21 @@ def compare(
     *,
     queries: Path | None = None,
     config: Path | None = None,
-    credentials: Credentials | None = None,
+    auth: httpx.Auth | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Comparison:
     """Diff `old` against `new` and find which of our operations each change breaks.
 
     Our operations are those in `queries`, or else in the configured queries
     path. Without `--config`, a missing `pyproject.toml` only means there are
-    no operations to check.
+    no operations to check. `auth` goes to each schema that is a URL.
     """
     root, operations_path, display_root = _resolve(config, queries)
     problems: list[Diagnostic] = []
     schemas: list[LoadedSchema] = []
     for spec in (old, new):
         try:
-            schemas.append(load_schema(spec, root=root, credentials=credentials, timeout=timeout))
+            schemas.append(load_schema(spec, root=root, auth=auth, timeout=timeout))
         except DocumentError as exc:
             problems.extend(exc.diagnostics)
     operations: list[Operation] = []

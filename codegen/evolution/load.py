@@ -13,16 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from codegen.errors import Diagnostic, DocumentError, Location, SchemaSourceError, decode_utf8
 from codegen.evolution.assemble import SchemaProblem
-from codegen.evolution.introspect import DEFAULT_TIMEOUT, Credentials, fetch_introspection
-from codegen.evolution.introspection import (
+from codegen.evolution.fetch_schema import DEFAULT_TIMEOUT, fetch_introspection
+from codegen.evolution.model import Schema
+from codegen.evolution.read_introspection import (
     IntrospectionShapeError,
     client_schema,
     model_from_introspection,
 )
-from codegen.evolution.model import Schema
 from codegen.evolution.read_sdl import Unsupported, read_sdl
 
 if TYPE_CHECKING:
+    import httpx
     from graphql import GraphQLSchema
 
 __all__ = ["LoadedSchema", "load_schema", "schema_from_text"]
@@ -92,7 +93,7 @@ def load_schema(
     spec: str,
     *,
     root: Path,
-    credentials: Credentials | None = None,
+    auth: httpx.Auth | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> LoadedSchema:
     """Load `spec`; `git:REV:path` runs `git show` in `root` (the config's folder).
@@ -102,7 +103,7 @@ def load_schema(
     with their `path:line:col`.
     """
     if spec.startswith(("http://", "https://")):
-        data = fetch_introspection(spec, credentials, timeout)
+        data = fetch_introspection(spec, auth, timeout)
         return _from_introspection(data, spec)
     if spec.startswith("git:"):
         return schema_from_text(_git_show(spec, root), spec)

@@ -6,20 +6,21 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codegen.errors import CodegenError, DocumentError, SchemaSourceError
-from codegen.evolution.introspect import DEFAULT_TIMEOUT, Credentials, fetch_introspection
-from codegen.evolution.introspection import IntrospectionShapeError, client_schema
+from codegen.evolution.fetch_schema import DEFAULT_TIMEOUT, fetch_introspection
+from codegen.evolution.read_introspection import IntrospectionShapeError, client_schema
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["print_introspection", "pull_schema", "write_atomically"]
 
 
-def pull_schema(
-    url: str, credentials: Credentials | None = None, timeout: float = DEFAULT_TIMEOUT
-) -> str:
+def pull_schema(url: str, auth: httpx.Auth | None = None, timeout: float = DEFAULT_TIMEOUT) -> str:
     """Introspect `url` and print its schema as sorted SDL, the same bytes for the same schema."""
-    return print_introspection(fetch_introspection(url, credentials, timeout), url)
+    return print_introspection(fetch_introspection(url, auth, timeout), url)
 
 
 def print_introspection(data: dict[str, Any], source: str) -> str:

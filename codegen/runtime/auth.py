@@ -162,7 +162,7 @@ class ClientCredentials(httpx.Auth):
             )
         try:
             body = response.json()
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # not JSON, or nested too deeply
             body = None
         token = _read_token(body)
         if token is None:

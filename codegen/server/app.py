@@ -169,7 +169,7 @@ def build_app(
             {
                 "access_token": token,
                 "token_type": "Bearer",
-                "expires_in": issuer.credentials.token_ttl,
+                "expires_in": issuer.accepted.token_ttl,
                 "scope": form.get("scope", "read write"),
             },
             headers={"Cache-Control": "no-store"},

@@ -19,7 +19,7 @@ from types import FrameType
 from codegen.errors import CodegenError
 from codegen.listening import bind, serve_on
 from codegen.server.app import ServerSettings, build_app
-from codegen.server.auth import Credentials, TokenIssuer
+from codegen.server.auth import AcceptedCredentials, TokenIssuer
 from codegen.server.delivery import WebhookSettings
 from codegen.server.resolvers import build_schema
 from codegen.server.seed import make_certificates, make_users
@@ -113,7 +113,7 @@ def serve(options: ServeOptions, announce: Callable[[str], None] = print) -> Non
 
 
 def _serve(options: ServeOptions, announce: Callable[[str], None]) -> None:
-    credentials = Credentials(
+    accepted = AcceptedCredentials(
         token=options.token or secrets.token_hex(24),
         client_id=options.client_id or "pluvo-reference-client",
         client_secret=options.client_secret or secrets.token_hex(24),
@@ -123,17 +123,17 @@ def _serve(options: ServeOptions, announce: Callable[[str], None]) -> None:
     webhooks = options.webhooks()
     sock = bind(options.host, options.port)
     with open_storage(options) as storage:
-        issuer = TokenIssuer(credentials)
+        issuer = TokenIssuer(accepted)
         app = build_app(schema, storage, issuer, ServerSettings())
         host, port = sock.getsockname()[:2]
         shown_host = f"[{host}]" if ":" in host else host
         base = f"http://{shown_host}:{port}"
         fixture = {
             "url": f"{base}/graphql/",
-            "token": credentials.token,
+            "token": accepted.token,
             "token_url": f"{base}/oauth/token/",
-            "client_id": credentials.client_id,
-            "client_secret": credentials.client_secret,
+            "client_id": accepted.client_id,
+            "client_secret": accepted.client_secret,
             "user_ids": [str(u.id) for u in storage.list_users()],
             "certificate_ids": [str(c) for c in storage.list_certificate_ids()],
         }
@@ -141,7 +141,7 @@ def _serve(options: ServeOptions, announce: Callable[[str], None]) -> None:
         def started() -> None:
             if options.fixture_out is not None:
                 write_atomically(options.fixture_out, json.dumps(fixture, indent=2) + "\n")
-            announce(f"Serving {fixture['url']} (token {credentials.token})")
+            announce(f"Serving {fixture['url']} (token {accepted.token})")
 
         async def run() -> None:
             stop_webhooks = start_webhooks(app, storage, issuer, webhooks, base)

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from codegen.credentials import token_errors
 from codegen.errors import TargetError, UnauthorisedError
 from codegen.webhooks.samples import SignedDelivery, sample_event
 
@@ -76,12 +77,17 @@ def trigger_url(server: str) -> str:
 def ask_server(
     event: str,
     server: str,
-    token: str,
+    auth: httpx.Auth,
     user_id: uuid.UUID | None,
     certificate_id: uuid.UUID | None,
     timeout: float,
 ) -> dict[str, Any]:
-    """Ask a running reference server to emit `event` through its outbox; its answer."""
+    """Ask a running reference server to emit `event` through its outbox; its answer.
+
+    `auth` is a static token or OAuth client credentials (`codegen.credentials`); with
+    the latter, a 401 renews the token and asks once more: a 401 means the server
+    refused the request before queueing anything, so the event is still queued once.
+    """
     url = trigger_url(server)
     body: dict[str, Any] = {"event": event}
     if user_id is not None:
@@ -89,9 +95,8 @@ def ask_server(
     if certificate_id is not None:
         body["certificateId"] = str(certificate_id)
     try:
-        response = httpx.post(
-            url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=timeout
-        )
+        with token_errors(auth, TargetError, UnauthorisedError):
+            response = httpx.post(url, json=body, auth=auth, timeout=timeout)
     except httpx.HTTPError as exc:
         raise TargetError(f"{url}: cannot connect: {exc}") from exc
     try:

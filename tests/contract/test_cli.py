@@ -71,6 +71,30 @@ def test_a_wrong_client_secret_exits_2(served: Served, capsys: pytest.CaptureFix
     assert "refused the client id and secret" in capsys.readouterr().err
 
 
+def test_the_environment_gives_client_credentials_and_a_flag_beats_it(
+    served: Served, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLUVO_TOKEN_URL", served.token_url)
+    monkeypatch.setenv("PLUVO_CLIENT_ID", served.client_id)
+    monkeypatch.setenv("PLUVO_CLIENT_SECRET", served.client_secret)
+    one = ("--url", served.url, "--property", "count_is_the_total", *QUICK)
+    assert contract(*one) == 0
+    assert statuses(capsys.readouterr().out) == {"count_is_the_total": "held"}
+    monkeypatch.setenv("PLUVO_CLIENT_SECRET", "wrong")
+    assert contract(*one) == 2
+    err = capsys.readouterr().err
+    assert err == f"pluvo-codegen: {served.token_url} refused the client id and secret (HTTP 401)\n"
+    assert contract(*one, "--client-secret", served.client_secret) == 0
+    assert contract(*one, "--token", served.token) == 0  # PLUVO_TOKEN_URL left unread
+
+
+def test_credential_flags_without_a_url_are_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert contract("--token", "t") == 2
+    assert "--token goes with --url" in capsys.readouterr().err
+
+
 def test_the_environment_gives_the_url_token_users_and_mutations(
     served: Served, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,6 +17,7 @@ from typing import NamedTuple
 import pytest
 
 from codegen.contract import ContractOptions, ContractReport, Status, run_contract
+from codegen.credentials import BearerToken
 
 from .broken_server import BUGS, PAGE_BUGS
 from .launch import REPO, Served, run_kit, serve_each
@@ -82,7 +83,7 @@ def run_kit_on(served: Served, bug: str, seed: int) -> ContractReport:
         config_file=REPO / "pyproject.toml",
         schema_path=REPO / "schema" / "pluvo.graphql",
         url=served.url,
-        token=served.token,
+        auth=BearerToken(served.token),
         user_ids=tuple(served.user_ids),
         allow_mutations=True,
         max_examples=MAX_EXAMPLES,

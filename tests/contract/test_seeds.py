@@ -14,6 +14,7 @@ import pytest
 
 from codegen.contract import ContractOptions, Status, run_contract
 from codegen.contract.outcome import ContractReport
+from codegen.credentials import BearerToken
 
 from .broken_server import PAGE_BUGS
 from .launch import REPO, Served, bug_url, serve
@@ -43,7 +44,7 @@ def check(served: Served, url: str, prop: str, seed: int) -> ContractReport:
         config_file=REPO / "pyproject.toml",
         schema_path=REPO / "schema" / "pluvo.graphql",
         url=url,
-        token=served.token,
+        auth=BearerToken(served.token),
         user_ids=tuple(served.user_ids),
         max_examples=RANDOM_EXAMPLES,
         seed=seed,

@@ -28,7 +28,8 @@ from codegen.cli import main
 from codegen.contract import ContractOptions
 from codegen.contract import run_contract as check_contract
 from codegen.contract.exchange_recorder import ExchangeRecorder, OutcomeUnknownError, is_mutation
-from codegen.errors import TargetError
+from codegen.credentials import BearerToken, ClientCredentials
+from codegen.errors import TargetError, UnauthorisedError
 
 from .launch import REPO, Served
 
@@ -129,7 +130,7 @@ def test_an_endpoint_that_dies_after_the_baseline_is_unreachable_not_violated(
             config_file=REPO / "pyproject.toml",
             schema_path=REPO / "schema" / "pluvo.graphql",
             url=server.url,
-            token=served.token,
+            auth=BearerToken(served.token),
             max_examples=20,
             seed=0,
             timeout=timeout,
@@ -177,7 +178,7 @@ def test_a_query_on_a_dropped_kept_alive_connection_is_sent_once_more(served: Se
             config_file=REPO / "pyproject.toml",
             schema_path=REPO / "schema" / "pluvo.graphql",
             url=server.url,
-            token=served.token,
+            auth=BearerToken(served.token),
             max_examples=3,
             seed=0,
             properties=("pages_never_exceed_their_size",),
@@ -192,7 +193,7 @@ def test_each_mutation_goes_out_on_a_connection_of_its_own() -> None:
     """So that a kept-alive connection the server closed while idle cannot fail a mutation."""
     answer = graphql_reply({"data": {"__typename": "Query"}})
     with scripted_server(lambda request: answer) as server:
-        recorder = ExchangeRecorder(server.url, "t0k3n", timeout=5)
+        recorder = ExchangeRecorder(server.url, BearerToken("t0k3n"), timeout=5)
         try:
             for document in (QUERY, MUTATION, QUERY, MUTATION, QUERY):
                 recorder.post(document)
@@ -202,6 +203,96 @@ def test_each_mutation_goes_out_on_a_connection_of_its_own() -> None:
     query_ports = {ports[0], ports[2], ports[4]}
     assert len(query_ports) == 1  # the queries share one kept-alive connection
     assert len({ports[1], ports[3], *query_ports}) == 3  # each mutation has its own
+
+
+def _oauth_script(tokens: list[str], accepted: set[str], executed: list[Any]) -> Any:
+    """A token endpoint handing out `tokens` in turn, and a GraphQL endpoint that answers
+    HTTP 401 (executing nothing) unless the bearer token is in `accepted`."""
+    handed = iter(tokens)
+
+    def answer(request: ScriptedRequest) -> Reply:
+        if request.path == "/oauth/token/":
+            return graphql_reply({"access_token": next(handed), "expires_in": 3600})
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if token not in accepted:
+            return graphql_reply({"errors": [{"message": "token expired"}]}, status=401)
+        executed.append(request.json())
+        return graphql_reply({"data": {"__typename": "Mutation"}})
+
+    return answer
+
+
+def test_a_mutation_refused_with_401_is_sent_once_more_with_a_new_token_and_runs_once() -> None:
+    """HTTP 401 is a refusal before execution: the renewed token's attempt is the only run."""
+    executed: list[Any] = []
+    with scripted_server(_oauth_script(["expired", "fresh"], {"fresh"}, executed)) as server:
+        auth = ClientCredentials(server.token_url, "kit", "s3cr3t")
+        recorder = ExchangeRecorder(server.url, auth, timeout=5)
+        try:
+            exchange = recorder.post(MUTATION)
+        finally:
+            recorder.close()
+        paths = [request.path for request in server.requests]
+    assert paths == ["/oauth/token/", "/graphql/", "/oauth/token/", "/graphql/"]
+    assert len(executed) == 1  # executed exactly once
+    assert exchange.status == 200 and recorder.exchanges == [exchange]  # recorded once
+
+
+def test_a_mutation_refused_twice_is_not_sent_a_third_time_and_ends_the_run() -> None:
+    executed: list[Any] = []
+    with scripted_server(_oauth_script(["one", "two", "three"], set(), executed)) as server:
+        auth = ClientCredentials(server.token_url, "kit", "s")
+        recorder = ExchangeRecorder(server.url, auth, timeout=5)
+        try:
+            with pytest.raises(UnauthorisedError, match="HTTP 401"):
+                recorder.post(MUTATION)
+        finally:
+            recorder.close()
+        assert len(server.on("/graphql/")) == 2
+        assert len(server.on("/oauth/token/")) == 2
+    assert executed == []
+
+
+def test_a_static_token_refused_with_401_is_never_sent_again() -> None:
+    executed: list[Any] = []
+    with scripted_server(_oauth_script([], set(), executed)) as server:
+        recorder = ExchangeRecorder(server.url, BearerToken("stale"), timeout=5)
+        try:
+            with pytest.raises(UnauthorisedError):
+                recorder.post(MUTATION)
+        finally:
+            recorder.close()
+        assert [request.path for request in server.requests] == ["/graphql/"]
+
+
+@pytest.mark.parametrize("failure", ["refused", "stall"])
+def test_a_failing_token_endpoint_ends_the_run_naming_it_and_sends_no_mutation(
+    failure: str,
+) -> None:
+    def answer(request: ScriptedRequest) -> Reply | str:
+        if request.path != "/oauth/token/":
+            return graphql_reply({"data": {"__typename": "Mutation"}})
+        if failure == "stall":
+            return STALL
+        return graphql_reply({"error": "invalid_client"}, status=401)
+
+    with scripted_server(answer) as server:
+        auth = ClientCredentials(server.token_url, "kit", "s3cr3t")
+        recorder = ExchangeRecorder(server.url, auth, timeout=0.3)
+        try:
+            with pytest.raises(TargetError) as caught:
+                recorder.post(MUTATION)
+        finally:
+            recorder.close()
+        assert server.on("/graphql/") == []
+    message = str(caught.value)
+    assert message.startswith(server.token_url) and "\n" not in message
+    assert "s3cr3t" not in message
+    if failure == "refused":
+        assert isinstance(caught.value, UnauthorisedError)
+        assert "refused the client id and secret (HTTP 401)" in message
+    else:
+        assert message == f"{server.token_url}: no answer within 0.3 s"
 
 
 QUERY = "query Q { __typename }"

@@ -139,7 +139,7 @@ def test_the_scaffolded_check_hook_runs_on_inputs_package_and_its_own_version() 
 
 
 def test_init_pulls_with_client_credentials_from_the_reference_server(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from server.reference import run_server
 
@@ -150,10 +150,27 @@ def test_init_pulls_with_client_credentials_from_the_reference_server(
             "--client-secret", server.client_secret,
         ]  # fmt: skip
         assert run("init", str(tmp_path / "repo"), "--url", server.url, *credentials) == 0
-    assert f"(pulled from {server.url})" in capsys.readouterr().out
-    assert (tmp_path / "repo/schema/pluvo.graphql").read_bytes() == (
-        REPO / "schema/pluvo.graphql"
-    ).read_bytes()
+        assert f"(pulled from {server.url})" in capsys.readouterr().out
+        # verify --schema URL, and init --url, read the same credentials from the environment.
+        package = str(tmp_path / "repo/generated/pluvo_client")
+        monkeypatch.setenv("PLUVO_TOKEN_URL", server.token_url)
+        monkeypatch.setenv("PLUVO_CLIENT_ID", server.client_id)
+        monkeypatch.setenv("PLUVO_CLIENT_SECRET", server.client_secret)
+        assert run("verify", package, "--schema", server.url) == 0
+        assert f"operations are valid against {server.url}" in capsys.readouterr().out
+        assert run("init", str(tmp_path / "other"), "--url", server.url) == 0
+        capsys.readouterr()
+        monkeypatch.setenv("PLUVO_CLIENT_SECRET", "not-the-secret")
+        assert run("verify", package, "--schema", server.url) == 2
+        refused = f"pluvo-codegen: {server.token_url} refused the client id and secret (HTTP 401)\n"
+        assert capsys.readouterr().err == refused
+        assert run("init", str(tmp_path / "third"), "--url", server.url) == 2
+        assert capsys.readouterr().err == refused
+    assert not (tmp_path / "third").exists()
+    for repo in ("repo", "other"):
+        assert (tmp_path / repo / "schema/pluvo.graphql").read_bytes() == (
+            REPO / "schema/pluvo.graphql"
+        ).read_bytes()
     assert run("check", "--config", str(tmp_path / "repo/pyproject.toml")) == 0
 
 
@@ -161,7 +178,11 @@ def test_init_refuses_credentials_without_a_url(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run("init", str(tmp_path), "--token", "t") == 2
-    assert "--token and --token-url go with --url" in capsys.readouterr().err
+    assert capsys.readouterr().err == "pluvo-codegen: --token goes with --url\n"
+    oauth = ["--token-url", "http://127.0.0.1:1/t/", "--client-id", "a", "--client-secret", "b"]
+    assert run("init", str(tmp_path), *oauth) == 2
+    err = capsys.readouterr().err
+    assert "--token-url and --client-id and --client-secret go with --url" in err
     assert list(tmp_path.iterdir()) == []
 
 
@@ -250,14 +271,16 @@ def test_a_config_name_with_spaces_commas_and_hashes_stays_one_argument_in_hooks
     assert run("check", "--config", str(tmp_path / name)) == 0
 
 
-@pytest.mark.parametrize("answer", ["deep", "stall", "dead"])
+@pytest.mark.parametrize("answer", ["deep", "huge", "stall", "dead"])
 def test_a_token_url_that_fails_is_named_and_is_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], answer: str
 ) -> None:
     """The token endpoint, not the GraphQL one, is named; garbage is no traceback."""
     with contextlib.ExitStack() as stack:
-        if answer == "deep":
-            token_url = stack.enter_context(answering(b"[" * 100_000 + b"]" * 100_000))
+        if answer == "deep":  # within the 64 KiB a token answer may hold
+            token_url = stack.enter_context(answering(b"[" * 30_000 + b"]" * 30_000))
+        elif answer == "huge":
+            token_url = stack.enter_context(answering(b" " * 100_000 + b"{}"))
         else:
             listener = stack.enter_context(socket.create_server(("127.0.0.1", 0)))
             token_url = f"http://127.0.0.1:{listener.getsockname()[1]}/token/"
@@ -269,9 +292,12 @@ def test_a_token_url_that_fails_is_named_and_is_exit_2(
         assert run(*argv, "--timeout", "0.2") == 2
     err = capsys.readouterr().err
     expected = {
-        "deep": "no access_token in the answer",
+        "deep": "sent no usable access_token",
+        "huge": "the answer is larger than 65536 bytes",
         "stall": "no answer within 0.2 s",
         "dead": "cannot connect",
     }[answer]
-    assert f"{token_url}: " in err and expected in err, err
+    # One line, naming the token endpoint and not the GraphQL one (never asked).
+    assert token_url in err and graphql_url not in err and expected in err, err
+    assert err.count("\n") == 1
     assert "Traceback" not in err and not (tmp_path / "repo").exists()

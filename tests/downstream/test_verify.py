@@ -516,7 +516,7 @@ def test_a_schema_url_whose_answer_never_ends_is_exit_2_within_bounds(
     message: str,
 ) -> None:
     """httpx's timeout bounds each read; the answer as a whole is bounded too."""
-    monkeypatch.setattr("codegen.evolution.introspect.MAX_ANSWER_BYTES", 1 << 20)
+    monkeypatch.setattr("codegen.evolution.fetch_schema.MAX_ANSWER_BYTES", 1 << 20)
     with _streaming(pause) as url:
         assert run("verify", str(vendored), "--schema", url, "--timeout", "0.5") == 2
     captured = capsys.readouterr()

@@ -228,7 +228,7 @@ def test_pull_never_writes_sdl_that_validate_would_reject(
     checks the SDL as `validate` would before it writes anything."""
     import sys
 
-    monkeypatch.setattr("codegen.evolution.introspection.MAX_TYPE_DEPTH", 10_000)
+    monkeypatch.setattr("codegen.evolution.read_introspection.MAX_TYPE_DEPTH", 10_000)
     out = tmp_path / "schema.graphql"
     out.write_bytes(PREVIOUS)
     limit = sys.getrecursionlimit()

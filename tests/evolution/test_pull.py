@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from graphql import build_schema, lexicographic_sort_schema, print_schema
-from server.reference import run_server
+from server.reference import Server, run_server
 
 from codegen.cli import main
 from codegen.evolution import diff_schemas, schema_from_text
@@ -22,22 +23,28 @@ def _canonical(sdl: str) -> str:
     return print_schema(lexicographic_sort_schema(build_schema(sdl))) + "\n"
 
 
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with run_server(tmp_path_factory.mktemp("server")) as server:
+        yield server
+
+
 def test_pull_of_the_reference_server_round_trips_to_the_committed_sdl(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], reference: Server
 ) -> None:
+    server = reference
     out = tmp_path / "pulled.graphql"
-    with run_server(tmp_path / "server") as server:
-        assert main(["pull", "--url", server.url, "--token", server.token, "--out", str(out)]) == 0
-        capsys.readouterr()
-        assert main(["pull", "--url", server.url, "--token", server.token]) == 0
-        again = capsys.readouterr().out
-        oauth = [
-            "--token-url", server.token_url,
-            "--client-id", server.client_id,
-            "--client-secret", server.client_secret,
-        ]  # fmt: skip
-        assert main(["pull", "--url", server.url, *oauth]) == 0
-        with_oauth = capsys.readouterr().out
+    assert main(["pull", "--url", server.url, "--token", server.token, "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["pull", "--url", server.url, "--token", server.token]) == 0
+    again = capsys.readouterr().out
+    oauth = [
+        "--token-url", server.token_url,
+        "--client-id", server.client_id,
+        "--client-secret", server.client_secret,
+    ]  # fmt: skip
+    assert main(["pull", "--url", server.url, *oauth]) == 0
+    with_oauth = capsys.readouterr().out
     committed = COMMITTED.read_text(encoding="utf-8")
     pulled = out.read_text(encoding="utf-8")
     # Byte for byte: the committed schema is in the canonical form `pull` writes, so the
@@ -47,6 +54,50 @@ def test_pull_of_the_reference_server_round_trips_to_the_committed_sdl(
     assert again == pulled == with_oauth
     before = schema_from_text(committed.encode(), "schema/pluvo.graphql").model
     assert diff_schemas(before, schema_from_text(pulled.encode(), "pulled").model) == []
+
+
+def oauth_environment(monkeypatch: pytest.MonkeyPatch, server: Server, secret: str) -> None:
+    monkeypatch.setenv("PLUVO_TOKEN_URL", server.token_url)
+    monkeypatch.setenv("PLUVO_CLIENT_ID", server.client_id)
+    monkeypatch.setenv("PLUVO_CLIENT_SECRET", secret)
+
+
+def test_pull_and_diff_take_client_credentials_from_the_environment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, reference: Server
+) -> None:
+    oauth_environment(monkeypatch, reference, reference.client_secret)
+    assert main(["pull", "--url", reference.url]) == 0
+    assert capsys.readouterr().out == COMMITTED.read_text(encoding="utf-8")
+    queries = ["--queries", str(REPO / "queries")]
+    assert main(["diff", str(COMMITTED), reference.url, *queries]) == 0
+    assert "No changes" in capsys.readouterr().out
+    # A flag beats the environment: a static token, the OAuth variables left unread.
+    monkeypatch.setenv("PLUVO_CLIENT_SECRET", "wrong")
+    assert main(["diff", reference.url, str(COMMITTED), "--token", reference.token, *queries]) == 0
+    assert "No changes" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["pull", "diff"])
+def test_a_refused_client_secret_is_one_line_naming_the_token_url(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    reference: Server,
+    command: str,
+) -> None:
+    oauth_environment(monkeypatch, reference, "not-the-secret")
+    out = tmp_path / "schema.graphql"
+    out.write_text("type Query { previous: Int }\n", encoding="utf-8")
+    if command == "pull":
+        argv = ["pull", "--url", reference.url, "--out", str(out)]
+    else:
+        argv = ["diff", str(COMMITTED), reference.url, "--queries", str(REPO / "queries")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"pluvo-codegen: {reference.token_url} refused the client id and secret (HTTP 401)\n"
+    )
+    assert out.read_text(encoding="utf-8") == "type Query { previous: Int }\n"
 
 
 def test_pull_asks_an_old_server_again_without_the_newer_introspection_fields(

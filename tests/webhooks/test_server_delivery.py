@@ -179,6 +179,26 @@ def test_concurrent_issuances_emit_exactly_one_event_per_user_and_certificate(
     assert len({event_of(r).id for r in deliveries}) == len(deliveries)  # one item each
 
 
+def test_trigger_takes_client_credentials_from_the_environment(
+    server: Server,
+    recording: RecordingReceiver,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PLUVO_TOKEN_URL", server.token_url)
+    monkeypatch.setenv("PLUVO_CLIENT_ID", server.client_id)
+    monkeypatch.setenv("PLUVO_CLIENT_SECRET", server.client_secret)
+    args = ["webhooks", "trigger", "USER_CREATED", "--server", server.url]
+    assert main(args) == 0, capsys.readouterr().err
+    (received,) = settle(recording, 1)
+    assert parse_event(received.body, received.headers, SECRET).event == "USER_CREATED"
+
+    monkeypatch.setenv("PLUVO_CLIENT_SECRET", "wrong")
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err == f"pluvo-codegen: {server.token_url} refused the client id and secret (HTTP 401)\n"
+
+
 def test_trigger_asks_the_server_for_an_automatic_issuance(
     server: Server, recording: RecordingReceiver, capsys: pytest.CaptureFixture[str]
 ) -> None:

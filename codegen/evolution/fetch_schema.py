@@ -1,10 +1,10 @@
-"""Run the introspection query against an endpoint, with a clear error for each failure."""
+"""Fetch a schema from an endpoint: run the introspection query over HTTP, with a clear
+error for each failure. Reading the result into the model is `read_introspection.py`'s job."""
 
 from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from codegen.errors import SchemaSourceError
@@ -12,7 +12,7 @@ from codegen.errors import SchemaSourceError
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["DEFAULT_TIMEOUT", "Credentials", "fetch_introspection"]
+__all__ = ["DEFAULT_TIMEOUT", "fetch_introspection"]
 
 DEFAULT_TIMEOUT = 30.0
 _GRACE = 1.0
@@ -31,20 +31,14 @@ _QUERY_OPTIONS: tuple[dict[str, bool], ...] = (
 _UNSUPPORTED = ("Cannot query field", "Unknown argument")
 
 
-@dataclass(frozen=True)
-class Credentials:
-    """A static bearer token, or OAuth client credentials to get one."""
-
-    token: str | None = None
-    token_url: str | None = None
-    client_id: str | None = None
-    client_secret: str | None = None
-
-
 def fetch_introspection(
-    url: str, credentials: Credentials | None = None, timeout: float = DEFAULT_TIMEOUT
+    url: str, auth: httpx.Auth | None = None, timeout: float = DEFAULT_TIMEOUT
 ) -> dict[str, Any]:
     """The `data` of the introspection query's answer: `{"__schema": ...}`.
+
+    `auth` is what `codegen.credentials.resolve_auth` gives: a static token or OAuth
+    client credentials; a token request that fails raises `SchemaSourceError` naming
+    the token URL.
 
     The query asks for deprecated arguments and input fields too: without them, a
     schema pulled from a server looks as if those had been removed. A server too old
@@ -60,7 +54,7 @@ def fetch_introspection(
 
     def work() -> None:
         try:
-            outcome["data"] = _fetch(url, credentials, timeout)
+            outcome["data"] = _fetch(url, auth, timeout)
         except BaseException as exc:  # raised again in the caller's thread
             outcome["error"] = exc
 
@@ -75,21 +69,22 @@ def fetch_introspection(
     return data
 
 
-def _fetch(url: str, credentials: Credentials | None, timeout: float) -> dict[str, Any]:
+def _fetch(url: str, auth: httpx.Auth | None, timeout: float) -> dict[str, Any]:
     import httpx
     from graphql import get_introspection_query
 
-    credentials = credentials or Credentials()
+    from codegen.credentials import token_errors
+
     headers = {"Accept": "application/json"}
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-            token = credentials.token or _oauth_token(client, credentials)
-            if token:
-                headers["Authorization"] = f"Bearer {token}"
+        with (
+            token_errors(auth, SchemaSourceError),
+            httpx.Client(timeout=timeout, follow_redirects=False, auth=auth) as client,
+        ):
             for index, options in enumerate(_QUERY_OPTIONS):
                 query = get_introspection_query(**options)
                 response = _post_bounded(client, url, {"query": query}, headers, timeout)
-                data = _read_answer(url, response, has_token=bool(token))
+                data = _read_answer(url, response, has_token=auth is not None)
                 retry = index + 1 < len(_QUERY_OPTIONS)
                 schema = _schema_or_error(url, data, retry=retry)
                 if schema is not None:
@@ -139,48 +134,13 @@ def _post_bounded(
     )
 
 
-def _oauth_token(client: httpx.Client, credentials: Credentials) -> str | None:
-    if credentials.token_url is None:
-        return None
-    if not credentials.client_id or not credentials.client_secret:
-        raise SchemaSourceError("--token-url needs --client-id and --client-secret")
-    import httpx
-
-    try:
-        response = client.post(
-            credentials.token_url,
-            data={
-                "grant_type": "client_credentials",
-                "client_id": credentials.client_id,
-                "client_secret": credentials.client_secret,
-            },
-        )
-    except httpx.TimeoutException as exc:  # named here: the GraphQL URL was not asked yet
-        seconds = client.timeout.read
-        raise SchemaSourceError(f"{credentials.token_url}: no answer within {seconds:g} s") from exc
-    except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        raise SchemaSourceError(f"{credentials.token_url}: cannot connect: {exc}") from exc
-    if response.status_code == 401:
-        raise SchemaSourceError(
-            f"{credentials.token_url}: HTTP 401 Unauthorized: the client id or secret was refused"
-        )
-    try:
-        token = response.json()["access_token"]
-    except (ValueError, KeyError, TypeError, RecursionError):
-        raise SchemaSourceError(
-            f"{credentials.token_url}: HTTP {response.status_code}: no access_token in the answer"
-        ) from None
-    if not isinstance(token, str):
-        raise SchemaSourceError(f"{credentials.token_url}: the access_token is not a string")
-    return token
-
-
 def _read_answer(url: str, response: httpx.Response, *, has_token: bool) -> dict[str, Any]:
     if response.status_code in (401, 403):
         advice = (
             "the token was refused"
             if has_token
-            else "no token was given; pass --token T or --token-url with the client options"
+            else "no token was given; pass --token T or --token-url with the client options "
+            "(or set PLUVO_TOKEN, see docs/credentials.md)"
         )
         raise SchemaSourceError(
             f"{url}: HTTP {response.status_code} {response.reason_phrase}: {advice}"

@@ -118,6 +118,7 @@ exit codes (each command's --help has its own):
 
 def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) -> None:
     """`pluvo-codegen webhooks check|listen|trigger`."""
+    from codegen.credentials import add_credential_options
     from codegen.style import HelpFormatter
 
     formatter = HelpFormatter
@@ -210,9 +211,6 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
     )
     _secret_option(trigger)
     trigger.add_argument(
-        "--token", metavar="T", help="the server's bearer token, with --server (default: none)"
-    )
-    trigger.add_argument(
         "--user-id",
         type=_user_id,
         metavar="UUID",
@@ -231,6 +229,7 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
         metavar="SECONDS",
         help="how long the receiver or server may take",
     )
+    add_credential_options(trigger, target="--server")
     trigger.set_defaults(command=run_trigger)
 
 
@@ -276,13 +275,19 @@ def run_listen(args: argparse.Namespace) -> int:
 
 def run_trigger(args: argparse.Namespace) -> int:
     """`pluvo-codegen webhooks trigger`."""
+    from codegen.credentials import auth_for
     from codegen.webhooks.trigger import ask_server, send_sample
 
+    # A receiver (--url) is sent a signed sample: credentials go with --server only.
+    auth = auth_for(args, args.server, "--server")
     if args.server is not None:
-        if not args.token:
-            raise CodegenError("--server needs --token (the server's bearer token)")
+        if auth is None:
+            raise CodegenError(
+                "--server needs --token (the server's bearer token), or --token-url with "
+                "--client-id and --client-secret (or env PLUVO_TOKEN, see docs/credentials.md)"
+            )
         answer = ask_server(
-            args.event, args.server, args.token, args.user_id, args.certificate_id, args.timeout
+            args.event, args.server, auth, args.user_id, args.certificate_id, args.timeout
         )
         print(f"{args.server}: {args.event} queued for its webhook URL ({answer})")
         return 0
