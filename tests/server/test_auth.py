@@ -11,10 +11,10 @@ import pytest
 
 from pluvo_client.exceptions import GraphQLClientHttpError
 
+from .in_process import Clock, serve_in_process
 from .reference import (
     CERTIFICATES,
     HTTP_TIMEOUT,
-    REPO,
     SEED_OPTIONS,
     Server,
     ServerPool,
@@ -158,48 +158,25 @@ def test_serve_token_ttl_sets_the_lifetime_of_the_tokens_it_issues(
     assert graphql(server, COUNT_QUERY, headers=bearer).status_code == 200
 
 
-class Clock:
-    """A clock the test moves by hand: the token issuer's, instead of `time.monotonic`."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_an_oauth_token_stops_working_when_its_ttl_has_passed() -> None:
     """The app in this process on loopback, with the issuer's clock injected: no waiting."""
-    from webhooks.loopback import serve_asgi
-
-    from codegen.server.app import ServerSettings, build_app
-    from codegen.server.auth import Credentials, TokenIssuer
-    from codegen.server.resolvers import build_schema
-    from codegen.server.run import ServeOptions, open_storage
-
     clock = Clock()
-    credentials = Credentials("static", "client", "secret", token_ttl=60)
-    options = ServeOptions(REPO / "schema" / "pluvo.graphql", certificates=3, users=1)
-    with open_storage(options) as storage:
-        app = build_app(
-            build_schema(options.schema_path),
-            storage,
-            TokenIssuer(credentials, clock=clock),
-            ServerSettings(),
-        )
-        with serve_asgi(app) as base, httpx.Client(base_url=base, timeout=HTTP_TIMEOUT) as http:
-            form = {"grant_type": "client_credentials", "client_id": "client"}
-            answer = http.post("/oauth/token/", data={**form, "client_secret": "secret"})
-            assert answer.json()["expires_in"] == 60
-            bearer = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+    with (
+        serve_in_process(clock, token_ttl=60) as server,
+        httpx.Client(timeout=HTTP_TIMEOUT) as http,
+    ):
+        form = {"grant_type": "client_credentials", "client_id": server.client_id}
+        answer = http.post(server.token_url, data={**form, "client_secret": server.client_secret})
+        assert answer.json()["expires_in"] == 60
+        bearer = {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
-            def count(headers: dict[str, str]) -> httpx.Response:
-                return http.post("/graphql/", json={"query": COUNT_QUERY}, headers=headers)
+        def count(headers: dict[str, str]) -> httpx.Response:
+            return http.post(server.url, json={"query": COUNT_QUERY}, headers=headers)
 
-            assert count(bearer).status_code == 200
-            clock.now += 59.999
-            assert count(bearer).status_code == 200
-            clock.now += 0.001  # exactly its lifetime: expired
-            assert_unauthorized(count(bearer))
-            # The static token does not expire.
-            assert count({"Authorization": "Bearer static"}).status_code == 200
+        assert count(bearer).status_code == 200
+        clock.advance(59.5)
+        assert count(bearer).status_code == 200
+        clock.advance(0.5)  # exactly its lifetime: expired
+        assert_unauthorized(count(bearer))
+        # The static token does not expire.
+        assert count(server.auth).status_code == 200
