@@ -53,9 +53,21 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite under the bounded `ci` hypothesis profile, on two workers."""
+    """Run the test suite under the bounded `ci` hypothesis profile, on two workers.
+
+    `--dist loadgroup`: tests marked `xdist_group(name)` run on one worker, so a costly
+    module fixture they share (the contract kit's broken servers) is built once.
+    """
     install(session, dev=True)
-    session.run("pytest", "-n", "2", *session.posargs, env={"HYPOTHESIS_PROFILE": "ci"})
+    session.run(
+        "pytest",
+        "-n",
+        "2",
+        "--dist",
+        "loadgroup",
+        *session.posargs,
+        env={"HYPOTHESIS_PROFILE": "ci"},
+    )
 
 
 @nox.session(default=False)
