@@ -191,6 +191,13 @@ def bench_seeds(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def bench_suite(session: nox.Session) -> None:
+    """Time the default test suite as `tests` runs it, and what each test file costs."""
+    install(session, dev=True)
+    session.run("python", "benchmarks/bench_suite.py", *session.posargs)
+
+
+@nox.session(default=False)
 def bench_diff(session: nox.Session) -> None:
     """Time `diff` against graphql-inspector on GitHub's schema (pass --inspector PATH)."""
     install(session)
