@@ -55,8 +55,11 @@ def typecheck(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite under the bounded `ci` hypothesis profile, on two workers.
 
-    `--dist loadgroup`: tests marked `xdist_group(name)` run on one worker, so a costly
-    module fixture they share (the contract kit's broken servers) is built once.
+    `--dist loadscope`: each module runs on one worker, so a costly module fixture (the
+    contract kit's broken servers, a module's shared reference server) is built once,
+    not once per worker that draws one of its tests. (`loadgroup` would do it per mark,
+    but pytest-xdist 3.8 cannot group under pytest 9: it renames node ids that pytest
+    9 no longer lets it rename.)
     """
     install(session, dev=True)
     session.run(
@@ -64,7 +67,7 @@ def tests(session: nox.Session) -> None:
         "-n",
         "2",
         "--dist",
-        "loadgroup",
+        "loadscope",
         *session.posargs,
         env={"HYPOTHESIS_PROFILE": "ci"},
     )

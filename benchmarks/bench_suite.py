@@ -2,7 +2,7 @@
 
     python benchmarks/bench_suite.py [--top 25] [--json PATH] [-- PYTEST ARGS]
 
-Runs `pytest -n 2 --dist loadgroup --durations=0` under the `ci` hypothesis profile
+Runs `pytest -n 2 --dist loadscope --durations=0` under the `ci` hypothesis profile
 (the `nox -s tests` command line) in this checkout's interpreter, then prints the wall
 time and, per file, the seconds its tests took (setup + call + teardown, summed over
 both workers). The per-file sums add up to more than the wall time: two workers run
@@ -35,7 +35,7 @@ def main() -> int:
     args = parser.parse_args()
     command = [
         sys.executable,
-        *("-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup", "--durations=0"),
+        *("-m", "pytest", "-q", "-n", "2", "--dist", "loadscope", "--durations=0"),
         *("-p", "no:cacheprovider", *args.pytest_args),
     ]
     started = time.perf_counter()

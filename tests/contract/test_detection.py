@@ -119,9 +119,6 @@ def test_every_broken_server_has_its_expected_detection() -> None:
     assert len(BUGS) >= 27
 
 
-# One worker runs every test of the group (`--dist loadgroup`): the broken servers are
-# forked and checked once, not once per worker that draws one of these tests.
-@pytest.mark.xdist_group("broken-servers")
 @pytest.mark.parametrize("bug", ONE_EACH)
 def test_the_kit_catches_the_broken_server(bug: str, detections: dict[str, ContractReport]) -> None:
     report = detections[bug]

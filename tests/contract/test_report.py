@@ -15,9 +15,6 @@ from codegen.contract.property import Document
 
 from .launch import KitRun, kit_arguments, run_kit, serve
 
-# One worker runs this module (`--dist loadgroup`): the two kit runs of `runs` happen once.
-pytestmark = pytest.mark.xdist_group("contract-report")
-
 BUG = "off_by_one_after_cursor"
 PROPERTY = "after_returns_the_following_nodes"
 
