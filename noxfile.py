@@ -53,9 +53,24 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite under the bounded `ci` hypothesis profile, on two workers."""
+    """Run the test suite under the bounded `ci` hypothesis profile, on two workers.
+
+    `--dist loadscope`: each module runs on one worker, so a costly module fixture (the
+    contract kit's broken servers, a module's shared reference server) is built once,
+    not once per worker that draws one of its tests. (`loadgroup` would do it per mark,
+    but pytest-xdist 3.8 cannot group under pytest 9: it renames node ids that pytest
+    9 no longer lets it rename.)
+    """
     install(session, dev=True)
-    session.run("pytest", "-n", "2", *session.posargs, env={"HYPOTHESIS_PROFILE": "ci"})
+    session.run(
+        "pytest",
+        "-n",
+        "2",
+        "--dist",
+        "loadscope",
+        *session.posargs,
+        env={"HYPOTHESIS_PROFILE": "ci"},
+    )
 
 
 @nox.session(default=False)
@@ -176,6 +191,13 @@ def bench_seeds(session: nox.Session) -> None:
     """Detection per seed: on how many seeds the kit catches each boundary bug."""
     install(session, dev=True)
     session.run("python", "benchmarks/bench_seeds.py", *session.posargs)
+
+
+@nox.session(default=False)
+def bench_suite(session: nox.Session) -> None:
+    """Time the default test suite as `tests` runs it, and what each test file costs."""
+    install(session, dev=True)
+    session.run("python", "benchmarks/bench_suite.py", *session.posargs)
 
 
 @nox.session(default=False)

@@ -10,7 +10,7 @@ from typing import Any
 
 from codegen.errors import CodegenError, DocumentError
 from codegen.style import HelpFormatter, VersionAction, add_common_options
-from codegen.webhooks.command import add_serve_options, add_webhooks_parser, serve_options
+from codegen.webhooks.command import add_webhooks_parser
 
 __all__ = ["EXIT_DRIFT", "EXIT_INVALID", "EXIT_OK", "main"]
 
@@ -113,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_serve_parser(commands: Any, config_options: argparse.ArgumentParser) -> None:
-    """`pluvo-codegen serve`: the reference server's options."""
+    """`pluvo-codegen serve`: its options live in codegen/server/command.py."""
+    from codegen.server.command import add_serve_arguments, run_serve_command
+
     sub = commands.add_parser(
         "serve",
         parents=[config_options],
@@ -122,38 +124,8 @@ def add_serve_parser(commands: Any, config_options: argparse.ArgumentParser) -> 
         epilog=COMMAND_EXIT_CODES["serve"],
         formatter_class=HelpFormatter,
     )
-    sub.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    sub.add_argument("--port", type=int, default=8000, help="0 picks a free port")
-    sub.add_argument(
-        "--db", type=Path, help="SQLite file that survives restarts (default: temporary)"
-    )
-    sub.add_argument(
-        "--certificates", type=_count, default=120, metavar="N", help="templates to seed"
-    )
-    sub.add_argument("--users", type=_count, default=10, metavar="M", help="users to seed")
-    sub.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the seeding")
-    sub.add_argument("--token", metavar="T", help="static bearer token (default: random)")
-    sub.add_argument(
-        "--client-id", metavar="ID", help="OAuth client id to accept (default: random)"
-    )
-    sub.add_argument(
-        "--client-secret", metavar="S", help="OAuth client secret to accept (default: random)"
-    )
-    sub.add_argument(
-        "--token-ttl",
-        type=_count,
-        default=86400,
-        metavar="SECONDS",
-        help="lifetime of OAuth tokens",
-    )
-    sub.add_argument(
-        "--fixture-out",
-        type=Path,
-        metavar="PATH",
-        help="write url, tokens and ids as JSON once listening (default: not written)",
-    )
-    add_serve_options(sub)
-    sub.set_defaults(command=run_serve)
+    add_serve_arguments(sub)
+    sub.set_defaults(command=run_serve_command)
 
 
 def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) -> None:
@@ -174,13 +146,6 @@ def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) 
     )
     add_contract_arguments(sub)
     sub.set_defaults(command=run_contract)
-
-
-def _count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -239,32 +204,6 @@ def run_check(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_DRIFT
-
-
-def run_serve(args: argparse.Namespace) -> int:
-    """`pluvo-codegen serve`."""
-    from codegen.config import load_config
-    from codegen.server.run import ServeOptions, serve
-
-    config = load_config(args.config)
-    serve(
-        ServeOptions(
-            schema_path=config.schema_path,
-            host=args.host,
-            port=args.port,
-            db=args.db,
-            certificates=args.certificates,
-            users=args.users,
-            seed=args.seed,
-            token=args.token,
-            client_id=args.client_id,
-            client_secret=args.client_secret,
-            token_ttl=args.token_ttl,
-            fixture_out=args.fixture_out,
-            **serve_options(args),
-        )
-    )
-    return EXIT_OK
 
 
 def run_contract(args: argparse.Namespace) -> int:

@@ -158,7 +158,11 @@ def _derive_sync_modules(config: Config, package: Path) -> None:
 
     names = [n for n in config.unasync if (package / n).is_file()]
     sources = [
-        unasync_source((package / n).read_text(encoding="utf-8"), f"Derived from {n}; do not edit.")
+        unasync_source(
+            (package / n).read_text(encoding="utf-8"),
+            f"Derived from {n}; do not edit.",
+            path=config.display(config.package_dir / n),
+        )
         for n in names
     ]
     for name, code in zip(names, format_many(sources), strict=True):

@@ -18,7 +18,6 @@ import contextlib
 import json
 import socket
 import threading
-import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -72,11 +71,11 @@ def _sent(request: httpx.Request) -> Sent:
 class Recorder:
     """Every request an httpx client sends and every response status it gets, in order.
 
-    `delay` seconds are slept before each request is sent (to stretch a traversal
-    in time).
+    `before_send` is called before each request is sent (to move a test's clock, and
+    so stretch a traversal in time without waiting).
     """
 
-    delay: float = 0.0
+    before_send: Callable[[], object] | None = None
     requests: list[httpx.Request] = field(default_factory=list)
     sent: list[Sent] = field(default_factory=list)
     responses: list[tuple[Sent, int]] = field(default_factory=list)
@@ -93,8 +92,8 @@ class Recorder:
 
         def request(request: httpx.Request) -> None:
             self._request(request)
-            if self.delay:
-                time.sleep(self.delay)
+            if self.before_send is not None:
+                self.before_send()
 
         return {"request": [request], "response": [self._response]}
 
@@ -103,8 +102,8 @@ class Recorder:
 
         async def request(request: httpx.Request) -> None:
             self._request(request)
-            if self.delay:
-                await asyncio.sleep(self.delay)
+            if self.before_send is not None:
+                self.before_send()
 
         async def response(response: httpx.Response) -> None:
             self._response(response)

@@ -93,7 +93,11 @@ def raw_server() -> Iterator[RawServer]:
 
 
 def _chunked_for_ever(pause: float, chunk: bytes) -> Callable[[socket.socket], None]:
-    """A 200 whose chunked body never ends: a chunk every `pause` seconds (for 5 s at most)."""
+    """A 200 whose chunked body never ends: a chunk every `pause` seconds (for 5 s at most).
+
+    After 5 s it closes the connection mid-body: a client that did not give up in time
+    then fails with a protocol error, not the timeout the tests expect (no wall clock).
+    """
 
     def behaviour(conn: socket.socket) -> None:
         conn.sendall(
@@ -123,7 +127,6 @@ def test_a_mutation_whose_answer_trickles_in_for_ever_fails_within_the_timeout_s
     raw_server: RawServer, flavour: Flavour
 ) -> None:
     server = _use(raw_server, _chunked_for_ever(0.05, b" "))
-    started = time.monotonic()
     with pytest.raises(httpx.ReadTimeout):
         call(
             flavour,
@@ -131,7 +134,6 @@ def test_a_mutation_whose_answer_trickles_in_for_ever_fails_within_the_timeout_s
             MUTATION,
             options={"url": f"{server.base}/graphql/", "retry": QUICK, "timeout": TIMEOUT},
         )
-    assert time.monotonic() - started < TIMEOUT + 1.5
     assert server.paths == ["/graphql/"]  # an unknown outcome: never sent again
 
 
@@ -140,7 +142,6 @@ def test_a_query_whose_answer_trickles_in_for_ever_is_retried_and_each_attempt_b
     raw_server: RawServer, flavour: Flavour
 ) -> None:
     server = _use(raw_server, _chunked_for_ever(0.05, b" "))
-    started = time.monotonic()
     with pytest.raises(httpx.ReadTimeout):
         call(
             flavour,
@@ -152,7 +153,6 @@ def test_a_query_whose_answer_trickles_in_for_ever_is_retried_and_each_attempt_b
                 "timeout": TIMEOUT,
             },
         )
-    assert time.monotonic() - started < 2 * TIMEOUT + 1.5
     assert server.paths == ["/graphql/"] * 2
 
 
@@ -167,8 +167,7 @@ def test_a_token_answer_that_trickles_or_is_endless_raises_a_token_error(
         behaviour = _chunked_for_ever(0, b" " * 65536)
     server = _use(raw_server, behaviour)
     auth = ClientCredentials(f"{server.base}/oauth/token/", "id", "secret")
-    started = time.monotonic()
-    with pytest.raises(TokenError):
+    with pytest.raises(TokenError) as caught:
         call(
             flavour,
             "execute",
@@ -180,7 +179,10 @@ def test_a_token_answer_that_trickles_or_is_endless_raises_a_token_error(
                 "timeout": TIMEOUT,
             },
         )
-    assert time.monotonic() - started < TIMEOUT + 1.5
+    if case == "trickles":  # ended by the deadline, not by the trickle's own end
+        assert "did not arrive in full within the timeout" in str(caught.value)
+    else:
+        assert "larger than 65536 bytes" in str(caught.value)
     assert server.paths == ["/oauth/token/"]  # the operation itself was never sent
     assert MAX_TOKEN_RESPONSE_BYTES == 64 * 1024
 
@@ -202,7 +204,6 @@ def test_timeout_is_applied_to_an_http_client_of_ones_own_that_has_none(
             return httpx.Client(timeout=None)
         return httpx.AsyncClient(timeout=None)
 
-    started = time.monotonic()
     with pytest.raises(httpx.ReadTimeout):
         call(
             flavour,
@@ -215,7 +216,6 @@ def test_timeout_is_applied_to_an_http_client_of_ones_own_that_has_none(
                 "timeout": TIMEOUT,
             },
         )
-    assert time.monotonic() - started < TIMEOUT + 1.5
     assert server.paths == ["/graphql/"]
 
 

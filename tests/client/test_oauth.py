@@ -11,11 +11,11 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from server.reference import SEED_OPTIONS, Server, ServerPool, ServerProcess
+from server.in_process import Clock, InProcessServer, serve_in_process
+from server.reference import Server
 
 from pluvo_client import ClientCredentials, GraphQLClientHttpError, RetryPolicy, TokenError
 
@@ -25,32 +25,19 @@ MOCK_URL = "http://pluvo.test/graphql/"
 MOCK_TOKEN_URL = "http://pluvo.test/oauth/token/"
 
 
-def credentials(server: Server, clock: Callable[[], float] = time.monotonic) -> ClientCredentials:
+def credentials(
+    server: Server | InProcessServer, clock: Callable[[], float] = time.monotonic
+) -> ClientCredentials:
     """The server's OAuth client, as `ClientCredentials`."""
     return ClientCredentials(server.token_url, server.client_id, server.client_secret, clock=clock)
 
 
-class Clock:
-    """A clock that moves only when told to."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture(scope="module")
-def short_lived_server(
-    tmp_path_factory: pytest.TempPathFactory, servers: ServerPool
-) -> Iterator[Server]:
-    """A server whose OAuth tokens live one second."""
-    directory: Path = tmp_path_factory.mktemp("short-lived")
-    process = ServerProcess(directory, *SEED_OPTIONS, "--token-ttl", "1")
-    try:
-        yield process.ready()
-    finally:
-        servers.retire(process)
+@pytest.fixture
+def short_lived_server() -> Iterator[tuple[InProcessServer, Clock]]:
+    """A server whose OAuth tokens live one second of its clock, which the test moves."""
+    clock = Clock()
+    with serve_in_process(clock, token_ttl=1) as server:
+        yield server, clock
 
 
 def bearer(request: httpx.Request) -> str:
@@ -75,13 +62,14 @@ def test_client_credentials_fetch_one_token_and_reuse_it_for_a_whole_traversal(
 
 
 def test_tokens_that_expire_during_a_long_traversal_are_renewed_before_they_run_out(
-    short_lived_server: Server,
+    short_lived_server: tuple[InProcessServer, Clock],
 ) -> None:
-    server = short_lived_server
-    # 120 pages of one, each at least 10 ms apart: the traversal outlives a 1 s token.
-    recorder = Recorder(delay=0.01)
-    auth = credentials(server)
-    ids = traverse("sync", server, page_size=1, auth=auth, recorder=recorder)
+    server, clock = short_lived_server
+    # 120 pages of one, 10 ms apart on the clock the server and the client share: the
+    # traversal outlives a 1 s token.
+    recorder = Recorder(before_send=lambda: clock.advance(0.01))
+    auth = credentials(server, clock=clock)
+    ids = traverse("sync", server.url, page_size=1, auth=auth, recorder=recorder)
     assert ids == server.certificate_ids
     assert len(recorder.token_requests) >= 2
     assert auth.renewals == len(recorder.token_requests)
@@ -89,14 +77,14 @@ def test_tokens_that_expire_during_a_long_traversal_are_renewed_before_they_run_
 
 
 def test_a_token_the_server_expired_is_renewed_on_the_401_and_the_request_replayed(
-    short_lived_server: Server,
+    short_lived_server: tuple[InProcessServer, Clock],
 ) -> None:
-    server = short_lived_server
+    server, server_clock = short_lived_server
     # The client's clock stands still, so it never renews on its own: only the
-    # server's 401 can tell it that the token has expired.
-    recorder = Recorder(delay=0.1)
+    # server's 401 can tell it that the token has expired (its clock moves 100 ms a request).
+    recorder = Recorder(before_send=lambda: server_clock.advance(0.1))
     auth = credentials(server, clock=Clock())
-    ids = traverse("async", server, page_size=10, auth=auth, recorder=recorder)
+    ids = traverse("async", server.url, page_size=10, auth=auth, recorder=recorder)
     assert ids == server.certificate_ids
 
     exchanges = recorder.responses

@@ -100,24 +100,60 @@ def test_an_issuance_with_injected_429s_completes_and_issues_no_certificate_twic
     assert {u: after[u] - before[u] for u in server.user_ids} == dict.fromkeys(server.user_ids, 1)
 
 
+def record_sleeps(monkeypatch: pytest.MonkeyPatch, recorder: Recorder) -> list[tuple[float, int]]:
+    """The retry waits both clients ask for, recorded instead of waited: each with the
+    number of requests sent before it. The runtime's `_sleep` is the one place they wait."""
+    import pluvo_client.async_base_client as async_module
+    import pluvo_client.base_client as sync_module
+
+    waits: list[tuple[float, int]] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append((seconds, len(recorder.requests)))
+
+    async def async_sleep(seconds: float) -> None:
+        sleep(seconds)
+
+    monkeypatch.setattr(sync_module, "_sleep", sleep)
+    monkeypatch.setattr(async_module, "_sleep", async_sleep)
+    return waits
+
+
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_retry_after_is_honoured_before_the_request_is_sent_again(
-    shared_server: Server, flavour: Flavour
+    shared_server: Server, flavour: Flavour, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def plan(number: int, operation: str | None) -> Fault | None:
         return Fault(429, retry_after="1") if number == 1 else None
 
     recorder = Recorder()
+    waits = record_sleeps(monkeypatch, recorder)
     with faulty_proxy(shared_server, plan) as proxy:
-        started = time.monotonic()
         ids = traverse(
             flavour, proxy.url, max_items=1, headers=shared_server.auth, recorder=recorder
         )
-        waited = time.monotonic() - started
     assert ids == shared_server.certificate_ids[:1]
     assert recorder.statuses() == [429, 200]
-    assert waited >= 0.95
-    assert waited < 5
+    # One wait of the Retry-After's second, after the 429 and before the request again.
+    assert waits == [(1.0, 1)]
+
+
+def test_the_clients_wait_with_time_sleep_and_asyncio_sleep(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pluvo_client.async_base_client import _sleep as async_sleep
+    from pluvo_client.base_client import _sleep as sync_sleep
+
+    slept: list[tuple[str, float]] = []
+
+    async def asyncio_sleep(seconds: float) -> None:
+        slept.append(("asyncio", seconds))
+
+    monkeypatch.setattr(time, "sleep", lambda seconds: slept.append(("time", seconds)))
+    monkeypatch.setattr(asyncio, "sleep", asyncio_sleep)
+    sync_sleep(1.5)
+    asyncio.run(async_sleep(2.5))
+    assert slept == [("time", 1.5), ("asyncio", 2.5)]
 
 
 @pytest.mark.parametrize("after_forwarding", [True, False])

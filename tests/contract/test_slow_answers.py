@@ -4,8 +4,6 @@ reported unreachable. Over real HTTP on loopback (`client/test_hostile_answers.p
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from client.test_hostile_answers import RawServer, _chunked_for_ever, _use, raw_server
 
@@ -22,13 +20,12 @@ def test_a_mutation_whose_answer_trickles_in_for_ever_is_outcome_unknown_sent_on
 ) -> None:
     server = _use(raw_server, _chunked_for_ever(0.05, b" "))
     recorder = ExchangeRecorder(f"{server.base}/graphql/", None, timeout=TIMEOUT)
-    started = time.monotonic()
     try:
-        with pytest.raises(OutcomeUnknownError, match="outcome unknown"):
+        # Ended by the timeout: a trickle that stopped would be "the connection failed".
+        with pytest.raises(OutcomeUnknownError, match=f"no answer came within {TIMEOUT:g} s"):
             recorder.post('mutation { generateCertificate(id: "x", userIds: []) { __typename } }')
     finally:
         recorder.close()
-    assert time.monotonic() - started < TIMEOUT + 1.5
     assert server.paths == ["/graphql/"]
 
 
@@ -37,11 +34,9 @@ def test_an_endpoint_that_trickles_every_answer_is_unreachable_within_the_timeou
 ) -> None:
     server = _use(raw_server, _chunked_for_ever(0.05, b" "))
     recorder = ExchangeRecorder(f"{server.base}/graphql/", None, timeout=TIMEOUT)
-    started = time.monotonic()
     try:
-        with pytest.raises(TargetError, match="unreachable"):
+        with pytest.raises(TargetError, match=f"unreachable.*no answer came within {TIMEOUT:g} s"):
             recorder.post("{ __typename }")
     finally:
         recorder.close()
-    assert time.monotonic() - started < 2 * TIMEOUT + 1.5
     assert server.paths == ["/graphql/", "/graphql/"]  # the query, then the liveness check

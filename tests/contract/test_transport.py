@@ -6,7 +6,6 @@ forwards requests, and at a chosen point drops connections or stops answering.""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -136,10 +135,8 @@ def test_an_endpoint_that_dies_after_the_baseline_is_unreachable_not_violated(
             timeout=timeout,
         )
         outcomes: list[Any] = []
-        started = time.monotonic()
         with pytest.raises(TargetError) as caught:
             check_contract(options, on_outcome=outcomes.append)
-        elapsed = time.monotonic() - started
         sent = len(server.requests)
     assert not isinstance(caught.value, OutcomeUnknownError)
     message = str(caught.value)
@@ -149,7 +146,8 @@ def test_an_endpoint_that_dies_after_the_baseline_is_unreachable_not_violated(
     # is sent once more on a fresh connection), then the one liveness check.
     per_lane = 3 if death == "drop" else 2
     assert alive + per_lane <= sent <= alive + 2 * per_lane
-    assert elapsed < 2 * timeout + 3
+    if death == "stall":  # the stalled request ended by the kit's own timeout
+        assert f"no answer came within {timeout:g} s" in message
 
 
 def test_a_dead_endpoint_mid_run_exits_2_with_one_line(

@@ -39,6 +39,7 @@ class RecordingReceiver:
     gate: threading.Event = field(default_factory=threading.Event)
     script: deque[int] = field(default_factory=deque)
     received: list[Received] = field(default_factory=list)
+    held: int = 0  # requests waiting at the closed gate now
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def reset(
@@ -54,6 +55,7 @@ class RecordingReceiver:
             self.default = default
             self.delay = delay
             self.received = []
+            self.held = 0
 
     def release(self) -> None:
         """Let held requests go on."""
@@ -68,6 +70,14 @@ class RecordingReceiver:
             time.sleep(0.01)
         return self.received[:count]
 
+    def wait_for_held(self, count: int, timeout: float = 15.0) -> None:
+        """Return once `count` requests wait at the closed gate; fails after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while self.held < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.held} of {count} requests are held")
+            time.sleep(0.01)
+
     def app(self) -> Starlette:
         async def endpoint(request: Request) -> Response:
             body = await request.body()
@@ -78,8 +88,13 @@ class RecordingReceiver:
             arrived = time.monotonic()
             if delay:
                 await asyncio.sleep(delay)
-            while not self.gate.is_set():
-                await asyncio.sleep(0.005)
+            if not self.gate.is_set():
+                with self._lock:
+                    self.held += 1
+                while not self.gate.is_set():
+                    await asyncio.sleep(0.005)
+                with self._lock:
+                    self.held -= 1
             self.received.append(Received(request.url.path, body, headers, arrived, status))
             return Response(status_code=status)
 

@@ -9,7 +9,6 @@ import selectors
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -151,10 +150,8 @@ def test_trigger_sends_one_signed_sample_and_exits_by_the_answer(
 
 
 def test_trigger_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    started = time.monotonic()
     base = ["webhooks", "trigger", "E", "--url", "http://127.0.0.1:9/"]
     assert main([*base, "--secret", "s", "--certificate-id", str(uuid.uuid4())]) == 2
     assert "--certificate-id goes with --server" in capsys.readouterr().err
     assert main(["webhooks", "trigger", "E", "--server", "http://127.0.0.1:9/"]) == 2
     assert "--server needs --token" in capsys.readouterr().err
-    assert time.monotonic() - started < 5

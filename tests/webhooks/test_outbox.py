@@ -240,8 +240,9 @@ def test_a_stalled_url_does_not_hold_back_another_urls_deliveries(storage: Stora
         took = asyncio.run(run())
         stalled.release()
     ids = [json.loads(r.body)["user"]["id"] for r in fast.received]
+    # Within the 5 s the loop waits, far less than the stalled URL's 20 s timeout: not one
+    # delivery per stalled attempt of the other URL.
     assert ids == [str(u) for u in users[1:]], f"after {took:.1f} s"
-    assert took < 3  # not one delivery per stalled attempt of the other URL
     assert outbox.counts() == {"pending": 1, "delivered": 3}  # the stalled one is kept
 
 

@@ -3,9 +3,9 @@
 """The transport the generated clients inherit: GraphQL over httpx, with safe retries.
 
 This is the async original; `base_client.py` (the sync `BaseClient`) is derived
-from it at generation time by rewriting `async`/`await` away, so the two never
-drift apart. It is copied into the generated package next to `exceptions.py`,
-`retry.py` and `bulk.py`, which it imports.
+from it at generation time by rewriting its tokens (codegen/unasync.py), so the
+two never drift apart. It is copied into the generated package next to
+`exceptions.py`, `retry.py` and `bulk.py`, which it imports.
 
 The hot path is kept lean, to cost less than a hand-written `httpx.post(...)`
 + `response.json()` loop (benchmarks/bench_client.py): the URL is parsed once,
@@ -20,6 +20,13 @@ status, a body that is not a GraphQL response, `errors`, data that does not
 validate) falls back to `get_data` + `model_validate`, which raise exactly the
 errors they always did.
 """
+# sync docstring:
+# The transport the generated sync client inherits: GraphQL over httpx, with safe retries.
+#
+# Derived from `async_base_client.py` at generation time by rewriting its tokens
+# (codegen/unasync.py), so the two never drift apart: edit that file, not this one.
+# Its docstring tells how the hot path is kept lean; this module takes the same path,
+# with the blocking `httpx.Client`.
 
 from __future__ import annotations
 
@@ -418,6 +425,7 @@ async def _sleep(seconds: float) -> None:
     that uses only the sync client then never loads the event loop machinery (a
     fifth of the package's import time).
     """
+    # sync docstring: Wait `seconds` before a retry (`time.sleep`).
     import asyncio
 
     await asyncio.sleep(seconds)
