@@ -113,6 +113,7 @@ def run_contract(
         seconds=round(time.monotonic() - started, 1),
         max_page_size=options.max_page_size,
         connections=tuple((c.name, c.skip_reason) for c in connections),
+        resent_mutations=sum(each.resent_mutations for each in recorders),
     )
 
 
