@@ -287,7 +287,17 @@ def run_trigger(args: argparse.Namespace) -> int:
                 "--client-id and --client-secret (or env PLUVO_TOKEN, see docs/credentials.md)"
             )
         answer = ask_server(
-            args.event, args.server, auth, args.user_id, args.certificate_id, args.timeout
+            args.event,
+            args.server,
+            auth,
+            args.user_id,
+            args.certificate_id,
+            args.timeout,
+            resent=lambda url: print(
+                f"pluvo-codegen: warning: {url} answered HTTP 401 and was asked once more with "
+                "a renewed token; a server that queued the event before refusing queued it twice",
+                file=sys.stderr,
+            ),
         )
         print(f"{args.server}: {args.event} queued for its webhook URL ({answer})")
         return 0
