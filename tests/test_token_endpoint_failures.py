@@ -57,6 +57,7 @@ class Hostile:
     mode: str = "refused 401"
     base: str = ""
     requests: list[str] = field(default_factory=list)
+    authorization: list[str] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -78,6 +79,7 @@ def hostile_server() -> Iterator[Hostile]:
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", "0")))
             state.requests.append(self.path)
+            state.authorization.append(self.headers.get("Authorization", ""))
             if self.path != "/token/":
                 self._send(200, b'{"data": {"__typename": "Query"}}')
                 return
@@ -230,3 +232,76 @@ def test_a_failing_token_endpoint_is_one_line_naming_it_exit_2_in_time(
         assert hostile.requests == ["/token/"]  # one token request, not retried
     assert files_under(tmp_path) == before  # --out and init's folder untouched
     assert elapsed < TIMEOUT + SLACK, elapsed
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_a_flag_chooses_the_method_over_the_environment_for_every_command(
+    name: str,
+    servers: tuple[Hostile, Hostile],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--token` leaves the PLUVO_TOKEN_URL/CLIENT_* variables unread (the token endpoint
+    is never asked), and `--token-url` leaves PLUVO_TOKEN unread (it is never sent)."""
+    hostile, _ = servers
+    hostile.mode = "refused 401"
+    argv = [*command(name, hostile.graphql_url, tmp_path), *TIMEOUT_FLAG]
+    monkeypatch.setenv("PLUVO_TOKEN_URL", hostile.token_url)
+    monkeypatch.setenv("PLUVO_CLIENT_ID", CLIENT)
+    monkeypatch.setenv("PLUVO_CLIENT_SECRET", SECRET)
+    hostile.requests.clear()
+    hostile.authorization.clear()
+    main([*argv, "--token", "flag-token"])  # the endpoint's answer is no schema: any exit
+    capsys.readouterr()
+    assert "/token/" not in hostile.requests and hostile.requests
+    assert set(hostile.authorization) == {"Bearer flag-token"}
+
+    for variable in ("PLUVO_TOKEN_URL", "PLUVO_CLIENT_ID"):
+        monkeypatch.delenv(variable)
+    monkeypatch.setenv("PLUVO_TOKEN", "env-token")
+    hostile.requests.clear()
+    hostile.authorization.clear()
+    code = main([*argv, "--token-url", hostile.token_url, "--client-id", CLIENT])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and f"{hostile.token_url} refused" in err, err
+    assert hostile.requests == ["/token/"] and "Bearer env-token" not in hostile.authorization
+    assert SECRET not in err
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+@pytest.mark.parametrize(
+    ("flags", "environ", "expected"),
+    [
+        (["--token", "t", "--token-url", "http://127.0.0.1:9/t/"], {}, "not allowed with"),
+        ([], {"PLUVO_TOKEN": "t", "PLUVO_TOKEN_URL": "http://127.0.0.1:9/t/"}, "both set"),
+        (["--client-id", "i"], {"PLUVO_TOKEN": "t"}, "--client-id goes with --token-url"),
+        (["--token", ""], {}, "--token is empty"),
+        ([], {"PLUVO_TOKEN": "a\r\nX-Evil: 1"}, "PLUVO_TOKEN: not a bearer token"),
+    ],
+    ids=["both flags", "both variables", "id flag with an env token", "empty", "cr/lf"],
+)
+def test_broken_credentials_are_one_line_exit_2_before_any_request(
+    name: str,
+    flags: list[str],
+    environ: dict[str, str],
+    expected: str,
+    servers: tuple[Hostile, Hostile],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hostile, _ = servers
+    hostile.requests.clear()
+    for variable, value in environ.items():
+        monkeypatch.setenv(variable, value)
+    try:
+        code = main([*command(name, hostile.graphql_url, tmp_path), *flags])
+    except SystemExit as exit:  # argparse's usage error
+        code = exit.code  # type: ignore[assignment]
+    err = capsys.readouterr().err
+    assert code == 2 and expected in err, err
+    assert "Traceback" not in err and "X-Evil" not in err
+    assert err.count("\n") == 1 or "usage:" in err
+    assert hostile.requests == []
+    assert not (tmp_path / "repo").exists() and not (tmp_path / "out.graphql").exists()
