@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 import socket
 import threading
 import time
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from client.scripted import Reply, ScriptedRequest, scripted_server
 
 from codegen.cli import main
 
@@ -59,6 +59,7 @@ class Hostile:
 
     mode: str = "refused 401"
     base: str = ""
+    other: str = ""  # the base URL a redirect points to
     requests: list[str] = field(default_factory=list)
     authorization: list[str] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
@@ -156,7 +157,7 @@ def hostile_server() -> Iterator[Hostile]:
 def servers() -> Iterator[tuple[Hostile, Hostile]]:
     """The hostile server, and another origin a redirect points to (which counts requests)."""
     with hostile_server() as hostile, hostile_server() as other:
-        hostile.other = other.base  # type: ignore[attr-defined]
+        hostile.other = other.base
         yield hostile, other
 
 
@@ -313,3 +314,51 @@ def test_broken_credentials_are_one_line_exit_2_before_any_request(
     assert err.count("\n") == 1 or "usage:" in err
     assert hostile.requests == []
     assert not (tmp_path / "repo").exists() and not (tmp_path / "out.graphql").exists()
+
+
+BROKEN_ENVIRONMENT = {
+    "PLUVO_TOKEN": "a b\r\nX-Evil: 1",
+    "PLUVO_TOKEN_URL": "ftp://nowhere",
+    "PLUVO_CLIENT_ID": "",
+    "PLUVO_CLIENT_SECRET": SECRET,
+}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", *CONFIG],
+        ["diff", str(REPO / "schema" / "pluvo.graphql"), str(REPO / "schema" / "pluvo.graphql")],
+        ["verify", str(REPO / "generated" / "pluvo_client"), *CONFIG],
+        ["verify", str(REPO / "generated" / "pluvo_client"), "--schema", "schema/pluvo.graphql"],
+    ],
+    ids=["check", "diff files", "verify", "verify --schema FILE"],
+)
+def test_a_broken_environment_does_not_touch_a_command_without_a_url(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(REPO)
+    for variable, value in BROKEN_ENVIRONMENT.items():
+        monkeypatch.setenv(variable, value)
+    assert main(argv) == 0, capsys.readouterr().err
+
+
+def test_a_broken_environment_does_not_touch_webhooks_trigger_to_a_receiver(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--url` is a receiver: it gets a signed sample, never credentials."""
+    received: list[dict[str, str]] = []
+
+    def answer(request: ScriptedRequest) -> Reply:
+        received.append(dict(request.headers))
+        return Reply(204)
+
+    for variable, value in BROKEN_ENVIRONMENT.items():
+        monkeypatch.setenv(variable, value)
+    with scripted_server(answer) as receiver:
+        argv = ["webhooks", "trigger", "USER_CREATED", "--url", receiver.url, "--secret", "x"]
+        assert main(argv) == 0, capsys.readouterr().err
+        assert main([*argv, "--token", "t"]) == 2
+    assert "--token goes with --server" in capsys.readouterr().err
+    (headers,) = received
+    assert "authorization" not in headers
