@@ -32,8 +32,9 @@ CONTRACT_EPILOG = """\
 exit codes:
   0  every checked property held
   1  a property was violated: its counterexample is printed
-  2  usage error; the target is unreachable or refuses the token (HTTP 401); or
-     nothing was checked (every property skipped) and --allow-skips was not given
+  2  usage error or bad credentials; the target is unreachable or refuses the token
+     (HTTP 401); the token URL fails (named); or nothing was checked (every property
+     skipped) and --allow-skips was not given
 
 --only takes: spec (relay + graphql + http, the normative documents), relay,
 graphql, http, pluvo (Pluvo's documentation), house (this project's house policy).

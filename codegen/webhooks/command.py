@@ -25,9 +25,11 @@ exit codes:
 
 TRIGGER_EXIT_CODES = """\
 exit codes:
-  0  the receiver answered 2xx (with --server: the server queued the event)
+  0  the receiver answered 2xx (with --server: the server queued the event; a
+     request resent after HTTP 401 with a renewed token is a warning on stderr)
   1  the receiver answered something else (printed)
-  2  usage error, nothing listens, or the server refused (no --webhook-url, 401)
+  2  usage error or bad credentials, nothing listens, the server refused (no
+     --webhook-url, 401), or the token URL failed (named)
 """
 
 
