@@ -205,3 +205,25 @@ def test_a_query_resent_after_401_is_recorded_but_not_counted_as_a_mutation() ->
     assert [e.status for e in recorder.exchanges] == [401, 200]
     assert recorder.exchanges[0].text == RESENT_AFTER_401 and recorder.exchanges[1] is exchange
     assert recorder.resent_mutations == 0
+
+
+@pytest.mark.parametrize("resent", [0, 2])
+def test_the_text_report_warns_of_resent_mutations_only_when_there_are_some(resent: int) -> None:
+    from codegen.contract.outcome import ContractReport
+    from codegen.contract.report import render_json, render_text
+
+    report = ContractReport(
+        target="http://127.0.0.1:1/graphql/",
+        embedded=False,
+        seed=0,
+        max_examples=1,
+        allow_mutations=True,
+        outcomes=(),
+        seconds=0.1,
+        resent_mutations=resent,
+    )
+    text = render_text(report)
+    warning = "mutation(s) answered HTTP 401 were sent once more with a renewed token"
+    assert (warning in " ".join(text.split())) == bool(resent)
+    assert f"warning: {resent} mutation(s)" in text if resent else "warning" not in text
+    assert json.loads(render_json(report))["resent_mutations"] == resent
