@@ -7,6 +7,11 @@ import pytest
 from client.scripted import Reply, ScriptedRequest, scripted_server
 
 from codegen.cli import main
+from codegen.contract.options import ContractOptions
+from codegen.contract.run_all import _load_schema
+from codegen.contract.target import Target
+from codegen.credentials import BearerToken
+from codegen.errors import CodegenError
 
 from .launch import REPO, Served
 
@@ -20,15 +25,34 @@ def test_a_schema_url_on_another_origin_gets_no_credentials(
         return Reply(404, b"not here")
 
     with scripted_server(answer) as elsewhere:
-        for target in (["--url", served.url, "--token", served.token], []):
-            code = main(["contract", *CONFIG, *target, "--schema", elsewhere.url, "--timeout", "5"])
-            assert code == 2
-            (asked,) = elsewhere.requests  # asked once, without any Authorization header
-            assert "authorization" not in asked.headers
-            elsewhere.requests.clear()
-            err = capsys.readouterr().err
-            assert err.count("\n") == 1 and elsewhere.url in err
-            assert served.token not in err
+        argv = ["contract", *CONFIG, "--url", served.url, "--token", served.token]
+        assert main([*argv, "--schema", elsewhere.url, "--timeout", "5"]) == 2
+        (asked,) = elsewhere.requests  # asked once, without any Authorization header
+        assert "authorization" not in asked.headers
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and elsewhere.url in err
+        assert served.token not in err
+
+
+def test_the_embedded_servers_token_never_goes_to_a_schema_url() -> None:
+    """What `contract --schema URL` without `--url` does once the embedded server runs
+    (started here it would cost two seconds; its token is what matters)."""
+
+    def answer(request: ScriptedRequest) -> Reply:
+        return Reply(404, b"not here")
+
+    with scripted_server(answer) as elsewhere:
+        options = ContractOptions(
+            config_file=REPO / "pyproject.toml",
+            schema_path=REPO / "schema" / "pluvo.graphql",
+            schema_source=elsewhere.url,
+            timeout=5,
+        )
+        embedded = Target("http://127.0.0.1:1/graphql/", BearerToken("embedded"), (), True)
+        with pytest.raises(CodegenError, match="404"):
+            _load_schema(options, embedded)
+        (asked,) = elsewhere.requests
+    assert "authorization" not in asked.headers
 
 
 def test_a_schema_url_on_the_target_origin_gets_its_credentials(
