@@ -59,7 +59,7 @@ def proxy(served: Served, refuse: Callable[[ScriptedRequest], str]) -> Iterator[
             yield server
 
 
-def _kit(served: Served, server: ScriptedServer, record: Path) -> list[str]:
+def _kit(served: Served, server: ScriptedServer, record: Path, jobs: int = 1) -> list[str]:
     return [
         "contract",
         *("--config", str(REPO / "pyproject.toml")),
@@ -67,7 +67,7 @@ def _kit(served: Served, server: ScriptedServer, record: Path) -> list[str]:
         *("--client-id", served.client_id, "--client-secret", served.client_secret),
         *[option for user in served.user_ids for option in ("--user-id", user)],
         *("--allow-mutations", "--only", "pluvo", "--max-examples", "3", "--seed", "0"),
-        *("--record", str(record), "--format", "json", "--jobs", "1"),
+        *("--record", str(record), "--format", "json", "--jobs", str(jobs)),
     ]
 
 
@@ -116,11 +116,13 @@ def test_a_mutation_executed_then_refused_with_401_is_reported_not_silent(
     assert tokens and not any(t.removeprefix("Bearer ") in everything for t in tokens)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_a_token_revoked_mid_run_is_renewed_and_each_mutation_runs_once(
-    served: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    served: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str], jobs: int
 ) -> None:
     """Honest: from the first mutation on, the first token is refused before
-    executing. The kit renews it once, and every mutation reaches the server once."""
+    executing. The kit renews it once (once in all, with two lanes sharing the
+    credentials), and every mutation reaches the server once."""
     first: list[str] = []
     forwarded: list[bytes] = []
     turned_away: list[bytes] = []
@@ -138,7 +140,7 @@ def test_a_token_revoked_mid_run_is_renewed_and_each_mutation_runs_once(
 
     record = tmp_path / "record.jsonl"
     with proxy(served, refuse) as server:
-        code = main(_kit(served, server, record))
+        code = main(_kit(served, server, record, jobs))
         token_requests = len(server.on("/oauth/token/"))
     out, err = capsys.readouterr()
     report = json.loads(out)
