@@ -3,11 +3,11 @@
 `pull`, `diff`, `init --url`, `verify --schema`, `contract --url` and `webhooks trigger
 --server` each meet one hostile loopback token endpoint: it refuses the secret (400,
 401), fails (500), stalls, trickles, redirects to another origin, answers garbage (not
-JSON, 100 KiB, nested 30 000 deep), or hands out a token holding CR/LF; or nothing
-listens. Each must end with one line naming the token URL, exit 2, no traceback, no
-secret, within its small `--timeout`, leave every file as it was, and never reach the
-GraphQL endpoint (it was not asked yet) nor the redirect's target (the secret is sent
-once, to the token URL only).
+JSON, 100 KiB, nested 30 000 deep), hands out a token holding CR/LF or a negative
+lifetime; or nothing listens. Each must end with one line naming the token URL, exit 2,
+no traceback, no secret, within its small `--timeout`, leave every file as it was, and
+never reach the GraphQL endpoint (it was not asked yet) nor the redirect's target (the
+secret is sent once, to the token URL only).
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ FAILURES = {
     "huge": "larger than 65536 bytes",
     "deep": "sent no usable access_token",
     "cr/lf token": "sent no usable access_token",
+    "bad expires_in": "sent an expires_in that is not a number of seconds",
     "dead port": "cannot connect",
 }
 
@@ -120,6 +121,8 @@ def hostile_server() -> Iterator[Hostile]:
                 self._send(200, b'{"access_token": "' + b"a" * 100_000 + b'"}')
             elif mode == "deep":
                 self._send(200, b"[" * 30_000 + b"]" * 30_000)
+            elif mode == "bad expires_in":
+                self._send(200, b'{"access_token": "fine", "expires_in": -1}')
             elif mode == "cr/lf token":
                 self._send(200, json.dumps({"access_token": "abc\r\nX-Evil: 1"}).encode())
             else:
