@@ -19,7 +19,7 @@ The rules (`resolve_auth`):
 - a token and a token URL exclude each other; a token URL needs a client id and a
   secret; a client id or secret without a token URL is an error;
 - a token must be visible ASCII (it goes into a header); a token URL must be an
-  http:// or https:// URL.
+  http:// or https:// URL without a user name or password (errors show it).
 
 The result is an `httpx.Auth`: `BearerToken`, or the runtime's `ClientCredentials`
 (the one OAuth implementation; the generated client ships the same class). Every
@@ -201,10 +201,17 @@ def auth_for(
 
 
 def _check_url(url: str, shown: str) -> None:
+    """A token URL: http(s), with a host, and no user or password (every error names the
+    token URL, so one that held a secret would show it)."""
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise CodegenError(f"{shown}: not a URL ({exc}): {url!r}") from None
+        raise CodegenError(f"{shown}: not a URL ({exc})") from None
+    if parsed.userinfo:
+        raise CodegenError(
+            f"{shown} must not hold a user name or password; give them as the client id "
+            "and secret (--client-id, --client-secret)"
+        )
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise CodegenError(f"{shown} must be an http:// or https:// URL, got {url!r}")
 

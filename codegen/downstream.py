@@ -49,7 +49,8 @@ INIT_EXIT_CODES = """\
 exit codes:
   0  the files were written and the client generated; `pluvo-codegen check` now exits 0
   2  a file to write exists already (each clash is named; nothing is written), the
-     schema could not be pulled, or the operations do not fit the pulled schema
+     schema could not be pulled (its token URL failing is named), bad credentials,
+     or the operations do not fit the pulled schema
 """
 
 VERIFY_EXIT_CODES = """\
@@ -57,7 +58,8 @@ exit codes:
   0  every file is as generated (and, with --schema, every operation validates)
   1  a file was edited, added or removed, or an operation breaks against --schema;
      each is named, with the reason
-  2  not a generated package (no manifest), or SOURCE cannot be read or fetched
+  2  not a generated package (no manifest), SOURCE cannot be read or fetched (its
+     token URL failing is named), or bad credentials
 """
 
 PACKAGE = "pluvo_client"

@@ -131,6 +131,18 @@ CASES: list[tuple[str, list[str], dict[str, str], tuple[str, ...] | None]] = [
         error("--token-url: not a URL"),
     ),
     (
+        "a token URL holding a secret",
+        ["--token-url", f"https://id:{SECRET}@auth.example/t/", "--client-id", "i"],
+        {"PLUVO_CLIENT_SECRET": SECRET},
+        error("--token-url must not hold a user name or password"),
+    ),
+    (
+        "a token URL that does not parse, holding a secret",
+        ["--token-url", f"http://u:{SECRET}@[::1/", "--client-id", "i"],
+        {"PLUVO_CLIENT_SECRET": SECRET},
+        error("--token-url: not a URL"),
+    ),
+    (
         "an env token URL without a host",
         [],
         {**OAUTH_ENV, "PLUVO_TOKEN_URL": "https:///path"},

@@ -32,8 +32,9 @@ CONTRACT_EPILOG = """\
 exit codes:
   0  every checked property held
   1  a property was violated: its counterexample is printed
-  2  usage error; the target is unreachable or refuses the token (HTTP 401); or
-     nothing was checked (every property skipped) and --allow-skips was not given
+  2  usage error or bad credentials; the target is unreachable or refuses the token
+     (HTTP 401); the token URL fails (named); or nothing was checked (every property
+     skipped) and --allow-skips was not given
 
 --only takes: spec (relay + graphql + http, the normative documents), relay,
 graphql, http, pluvo (Pluvo's documentation), house (this project's house policy).
@@ -59,7 +60,9 @@ def _positive(text: str) -> int:
 
 def add_contract_arguments(sub: argparse.ArgumentParser) -> None:
     """Every option of `contract`; the credentials are `codegen.credentials`'s, as everywhere."""
+    from codegen.contract.options import DEFAULT_TIMEOUT
     from codegen.credentials import add_credential_options
+    from codegen.style import seconds
 
     env = os.environ
     sub.add_argument(
@@ -168,6 +171,13 @@ def add_contract_arguments(sub: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write every exchange of the run, in full, to FILE (JSON Lines; default: none)",
     )
+    sub.add_argument(
+        "--timeout",
+        type=seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="for each HTTP request, the token request included",
+    )
     add_credential_options(sub, target="--url")
 
 
@@ -261,6 +271,7 @@ def _check(
         introspect=args.introspect,
         jobs=args.jobs,
         record=args.record,
+        timeout=args.timeout,
     )
     as_text = args.format == "text"
     shown: dict[str, Any] = {"document": None}

@@ -25,7 +25,11 @@ report a dead endpoint as broken properties:
   once in effect: HTTP 401 is the endpoint refusing the request before executing
   it, so the refused attempt did nothing. A second 401 is final (`UnauthorisedError`).
   A static token (`BearerToken`) is never re-sent. A token request that fails ends
-  the run with one line naming the token URL (exit 2).
+  the run with one line naming the token URL (exit 2). The resend is never silent:
+  the refused attempt is an exchange of its own (in a counterexample and in the
+  `--record` file), and `resent_mutations` counts the mutations sent a second time,
+  which the report states, because an endpoint that executes a mutation and then
+  answers 401 has applied it twice.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from codegen.contract.violation import Violation
 from codegen.credentials import token_errors
 from codegen.errors import TargetError, UnauthorisedError
-from codegen.runtime.retry import BoundedBody
+from codegen.runtime.retry import BoundedBody, is_token_request
 
 __all__ = ["LIVENESS_TIMEOUT", "Exchange", "ExchangeRecorder", "OutcomeUnknownError"]
 
@@ -53,6 +57,7 @@ _LIVENESS = {"query": "query ContractLiveness { __typename }"}
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # A kept-alive connection the server had closed: a query is sent again once.
 _DROPPED = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+RESENT_AFTER_401 = "HTTP 401: refused; sent once more with a renewed token"
 
 
 class OutcomeUnknownError(TargetError):
@@ -125,6 +130,8 @@ class ExchangeRecorder:
             auth=auth, timeout=timeout, limits=httpx.Limits(max_keepalive_connections=0)
         )
         self.exchanges: list[Exchange] = []
+        # Mutations answered HTTP 401 and sent once more with a renewed token.
+        self.resent_mutations = 0
 
     def post(self, query: str, variables: Mapping[str, Any] | None = None) -> Exchange:
         """Send one GraphQL request and record it; HTTP 401 and a dead endpoint raise."""
@@ -132,6 +139,17 @@ class ExchangeRecorder:
         if variables is not None:
             request["variables"] = dict(variables)
         response = self._send(request)
+        # The auth flow's earlier attempts (a 401 answered before the renewed token's
+        # attempt): each is an exchange of its own, so that a resend is never silent.
+        refused = [
+            earlier
+            for earlier in response.history
+            if earlier.status_code == 401 and not is_token_request(earlier.request)
+        ]
+        for earlier in refused:
+            self.exchanges.append(Exchange(request, 401, _json_or_none(earlier), RESENT_AFTER_401))
+        if refused and is_mutation(query):
+            self.resent_mutations += len(refused)
         if response.status_code == 401:
             raise UnauthorisedError(
                 f"{self.url} answered HTTP 401 Unauthorized: the token is missing, wrong or "
@@ -205,6 +223,13 @@ class ExchangeRecorder:
         """Close the connection pool."""
         self._client.close()
         self._fresh.close()
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
 
 
 def _describe(error: httpx.TransportError, timeout: float) -> str:

@@ -9,13 +9,21 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["DEFAULT_JOBS", "DEFAULT_MAX_EXAMPLES", "DEFAULT_MAX_PAGE_SIZE", "ContractOptions"]
+__all__ = [
+    "DEFAULT_JOBS",
+    "DEFAULT_MAX_EXAMPLES",
+    "DEFAULT_MAX_PAGE_SIZE",
+    "DEFAULT_TIMEOUT",
+    "ContractOptions",
+]
 
 # The default run (every property, mutations allowed) against the embedded server is
 # timed by benchmarks/bench_contract.py; see docs/contract.md for the figures.
 DEFAULT_MAX_EXAMPLES = 50
 DEFAULT_MAX_PAGE_SIZE = 50
 DEFAULT_JOBS = 2
+# Seconds for each HTTP request (`--timeout`), the token request included.
+DEFAULT_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -31,7 +39,7 @@ class ContractOptions:
     allow_mutations: bool = False
     max_examples: int = DEFAULT_MAX_EXAMPLES
     seed: int | None = None
-    timeout: float = 10.0
+    timeout: float = DEFAULT_TIMEOUT
     properties: tuple[str, ...] = ()
     max_page_size: int = DEFAULT_MAX_PAGE_SIZE
     # `--only`: document keys (relay, graphql, http, pluvo, house, or spec for the first three).

@@ -68,6 +68,9 @@ class ContractReport:
     max_page_size: int = 50
     # Every connection found on Query: its name and, when it was skipped, why.
     connections: tuple[tuple[str, str | None], ...] = ()
+    # Mutations answered HTTP 401 and sent once more with a renewed OAuth token: run
+    # once if the endpoint refused before executing (as HTTP 401 means), twice if not.
+    resent_mutations: int = 0
 
     @property
     def violated(self) -> list[Outcome]:

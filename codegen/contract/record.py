@@ -78,5 +78,6 @@ class RecordFileRecorder(ExchangeRecorder):
             for failed in self.exchanges[before:]:
                 self._sink.write(self._lane, self.label, failed)  # the request that got no answer
             raise
-        self._sink.write(self._lane, self.label, exchange)
+        for each in self.exchanges[before:]:  # a 401 before a resend, then the answer
+            self._sink.write(self._lane, self.label, each)
         return exchange

@@ -61,6 +61,15 @@ def render_summary(report: ContractReport) -> str:
     )
 
 
+def _render_resent(count: int) -> str:
+    """The warning for mutations sent a second time after HTTP 401 (docs/credentials.md)."""
+    return (
+        f"warning: {count} mutation(s) answered HTTP 401 were sent once more with a renewed "
+        "token; an endpoint that executes a mutation before refusing it applied them twice "
+        "(--record FILE shows each attempt)"
+    )
+
+
 def render_connections(report: ContractReport) -> str:
     """`connections: certificates, paginatedUsers (skipped: ...)`."""
     if not report.connections:
@@ -88,6 +97,8 @@ def render_text(report: ContractReport, *, lines: bool = True) -> str:
     """The outcome lines (unless already shown), the summary, then each violation in brief."""
     out = grouped_lines(report.outcomes) if lines else []
     out += [render_connections(report), render_summary(report)]
+    if report.resent_mutations:
+        out += _wrap(_render_resent(report.resent_mutations), "", "  ")
     for outcome in report.violated:
         out += ["", *_render_violation(outcome)]
     if report.violated:
@@ -144,6 +155,7 @@ def render_json(report: ContractReport) -> str:
             for name, reason in report.connections
         ],
         "summary": {s.value: sum(o.status is s for o in report.outcomes) for s in Status},
+        "resent_mutations": report.resent_mutations,
         "properties": [_outcome_json(outcome) for outcome in report.outcomes],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

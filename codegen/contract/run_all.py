@@ -113,6 +113,7 @@ def run_contract(
         seconds=round(time.monotonic() - started, 1),
         max_page_size=options.max_page_size,
         connections=tuple((c.name, c.skip_reason) for c in connections),
+        resent_mutations=sum(each.resent_mutations for each in recorders),
     )
 
 
@@ -271,14 +272,30 @@ def _load_schema(options: ContractOptions, target: Target) -> GraphQLSchema:
         from codegen.evolution.load import load_schema
 
         spec = target.url if options.introspect else str(options.schema_source)
+        # The target's credentials go to the target's origin only: a --schema URL
+        # elsewhere (or any, with the embedded server's own token) is fetched without.
+        auth = target.auth if not target.embedded and _same_origin(spec, target.url) else None
         loaded = load_schema(
-            spec, root=options.config_file.parent, auth=target.auth, timeout=options.timeout
+            spec, root=options.config_file.parent, auth=auth, timeout=options.timeout
         )
         return loaded.graphql_schema
     try:
         return build_schema(options.schema_path.read_text(encoding="utf-8"))
     except (OSError, GraphQLError) as exc:
         raise ConfigError(f"{options.schema_path}: cannot load the schema ({exc})") from exc
+
+
+def _same_origin(spec: str, url: str) -> bool:
+    """True when `spec` is an http(s) URL on the scheme, host and port of `url`."""
+    import httpx
+
+    if not spec.startswith(("http://", "https://")):
+        return False
+    try:
+        one, other = httpx.URL(spec), httpx.URL(url)
+    except httpx.InvalidURL:
+        return False
+    return (one.scheme, one.host, one.port) == (other.scheme, other.host, other.port)
 
 
 def _preflight(recorder: ExchangeRecorder) -> None:

@@ -25,9 +25,11 @@ exit codes:
 
 TRIGGER_EXIT_CODES = """\
 exit codes:
-  0  the receiver answered 2xx (with --server: the server queued the event)
+  0  the receiver answered 2xx (with --server: the server queued the event; a
+     request resent after HTTP 401 with a renewed token is a warning on stderr)
   1  the receiver answered something else (printed)
-  2  usage error, nothing listens, or the server refused (no --webhook-url, 401)
+  2  usage error or bad credentials, nothing listens, the server refused (no
+     --webhook-url, 401), or the token URL failed (named)
 """
 
 
@@ -287,7 +289,17 @@ def run_trigger(args: argparse.Namespace) -> int:
                 "--client-id and --client-secret (or env PLUVO_TOKEN, see docs/credentials.md)"
             )
         answer = ask_server(
-            args.event, args.server, auth, args.user_id, args.certificate_id, args.timeout
+            args.event,
+            args.server,
+            auth,
+            args.user_id,
+            args.certificate_id,
+            args.timeout,
+            resent=lambda url: print(
+                f"pluvo-codegen: warning: {url} answered HTTP 401 and was asked once more with "
+                "a renewed token; a server that queued the event before refusing queued it twice",
+                file=sys.stderr,
+            ),
         )
         print(f"{args.server}: {args.event} queued for its webhook URL ({answer})")
         return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ import httpx
 
 from codegen.credentials import token_errors
 from codegen.errors import TargetError, UnauthorisedError
+from codegen.runtime.retry import is_token_request
 from codegen.webhooks.samples import SignedDelivery, sample_event
 
 __all__ = ["TRIGGER_PATH", "ask_server", "send_sample"]
@@ -81,12 +83,15 @@ def ask_server(
     user_id: uuid.UUID | None,
     certificate_id: uuid.UUID | None,
     timeout: float,
+    resent: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Ask a running reference server to emit `event` through its outbox; its answer.
 
     `auth` is a static token or OAuth client credentials (`codegen.credentials`); with
     the latter, a 401 renews the token and asks once more: a 401 means the server
     refused the request before queueing anything, so the event is still queued once.
+    That resend is never silent: `resent` (called with the URL) is told of it, since a
+    server that queues and then answers 401 has queued the event twice.
     """
     url = trigger_url(server)
     body: dict[str, Any] = {"event": event}
@@ -99,6 +104,11 @@ def ask_server(
             response = httpx.post(url, json=body, auth=auth, timeout=timeout)
     except httpx.HTTPError as exc:
         raise TargetError(f"{url}: cannot connect: {exc}") from exc
+    if resent is not None and any(
+        earlier.status_code == 401 and not is_token_request(earlier.request)
+        for earlier in response.history
+    ):
+        resent(url)
     try:
         answer: Any = response.json()
     except ValueError:

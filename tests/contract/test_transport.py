@@ -233,7 +233,9 @@ def test_a_mutation_refused_with_401_is_sent_once_more_with_a_new_token_and_runs
         paths = [request.path for request in server.requests]
     assert paths == ["/oauth/token/", "/graphql/", "/oauth/token/", "/graphql/"]
     assert len(executed) == 1  # executed exactly once
-    assert exchange.status == 200 and recorder.exchanges == [exchange]  # recorded once
+    # The refused attempt is recorded too, and the resend counted: never silent.
+    assert [e.status for e in recorder.exchanges] == [401, 200]
+    assert recorder.exchanges[-1] is exchange and recorder.resent_mutations == 1
 
 
 def test_a_mutation_refused_twice_is_not_sent_a_third_time_and_ends_the_run() -> None:
