@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from webhooks.loopback import serve_asgi
 
 from codegen.server.app import ServerSettings, build_app
-from codegen.server.auth import Credentials, TokenIssuer
+from codegen.server.auth import AcceptedCredentials, TokenIssuer
 from codegen.server.resolvers import build_schema
 from codegen.server.run import ServeOptions, open_storage
 
@@ -57,7 +57,7 @@ class InProcessServer:
 @contextlib.contextmanager
 def serve_in_process(clock: Callable[[], float], *, token_ttl: int) -> Iterator[InProcessServer]:
     """Serve the seeded reference app (`SEED_OPTIONS`) with `clock` as the token clock."""
-    credentials = Credentials("static-token", "client", "secret", token_ttl=token_ttl)
+    credentials = AcceptedCredentials("static-token", "client", "secret", token_ttl=token_ttl)
     options = ServeOptions(
         REPO / "schema" / "pluvo.graphql", certificates=CERTIFICATES, users=USERS, seed=SEED
     )

@@ -212,7 +212,7 @@ def test_trigger_takes_client_credentials_from_the_environment(
     monkeypatch.setenv("PLUVO_CLIENT_SECRET", server.client_secret)
     args = ["webhooks", "trigger", "USER_CREATED", "--server", server.url]
     assert main(args) == 0, capsys.readouterr().err
-    (received,) = settle(recording, 1)
+    (received,) = settle(recording, 1, db_of(server))
     assert parse_event(received.body, received.headers, SECRET).event == "USER_CREATED"
 
     monkeypatch.setenv("PLUVO_CLIENT_SECRET", "wrong")
