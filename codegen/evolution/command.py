@@ -98,7 +98,8 @@ def add_evolution_parsers(commands: Any, config_options: argparse.ArgumentParser
 def run_pull(args: argparse.Namespace) -> int:
     """`pluvo-codegen pull`."""
     from codegen.credentials import resolve_auth
-    from codegen.evolution import pull_schema, write_atomically
+    from codegen.atomic_write import write_atomically
+    from codegen.evolution import pull_schema
 
     auth = resolve_auth(args)
     if args.config is not None:  # pull reads no setting, but a broken config is still exit 2
