@@ -67,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """Describe every command, its options and the exit codes."""
+    from codegen.contract.command import add_contract_parser
     from codegen.downstream import add_downstream_parsers
     from codegen.evolution.command import add_evolution_parsers
 
@@ -154,26 +155,6 @@ def add_serve_parser(commands: Any, config_options: argparse.ArgumentParser) -> 
     )
     add_serve_options(sub)
     sub.set_defaults(command=run_serve)
-
-
-def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) -> None:
-    """`pluvo-codegen contract`: its options live in codegen/contract/command.py."""
-    from codegen.contract.command import CONTRACT_EPILOG, add_contract_arguments
-
-    sub = commands.add_parser(
-        "contract",
-        parents=[config_options],
-        help="check with hypothesis that an endpoint keeps the paging and issuing contracts",
-        description=(
-            "Check that an endpoint keeps the Relay pagination contract on every connection, "
-            "and Pluvo's bulk-issuance contract; without --url, check the embedded reference "
-            "server."
-        ),
-        epilog=CONTRACT_EPILOG,
-        formatter_class=HelpFormatter,
-    )
-    add_contract_arguments(sub)
-    sub.set_defaults(command=run_contract)
 
 
 def _count(text: str) -> int:
@@ -265,10 +246,3 @@ def run_serve(args: argparse.Namespace) -> int:
         )
     )
     return EXIT_OK
-
-
-def run_contract(args: argparse.Namespace) -> int:
-    """`pluvo-codegen contract`."""
-    from codegen.contract.command import run_contract_command
-
-    return run_contract_command(args)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 
@@ -17,7 +16,7 @@ def test_writes_utf8_with_newlines_and_makes_folders(tmp_path: Path) -> None:
     write_atomically(target, "type Query { ok: Boolean } # é\n")
     assert target.read_bytes() == "type Query { ok: Boolean } # é\n".encode()
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
-    assert os.listdir(target.parent) == ["out.graphql"]
+    assert [p.name for p in target.parent.iterdir()] == ["out.graphql"]
 
 
 def test_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """`pluvo-codegen contract`: its options, and the command that runs the kit and prints the report.
 
-`codegen/cli.py` only calls `add_contract_arguments` and `run_contract_command`.
+`codegen/cli.py` only calls `add_contract_parser`; the parser runs `run_contract`.
 Exit codes: 0 every checked property held; 1 a property was violated; 2 bad usage,
 an unreachable or unauthorised target, or nothing checked (every property skipped)
 without `--allow-skips`. With `--format json`, errors are printed as JSON too.
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from codegen.config import Config
     from codegen.contract.embedded import EmbeddedLaunch
 
-__all__ = ["CONTRACT_EPILOG", "add_contract_arguments", "run_contract_command"]
+__all__ = ["add_contract_parser", "run_contract"]
 
 EXIT_OK, EXIT_VIOLATED, EXIT_INVALID = 0, 1, 2
 DOCUMENT_KEYS = ("spec", "relay", "graphql", "http", "pluvo", "house")
@@ -57,10 +57,27 @@ def _positive(text: str) -> int:
     return value
 
 
-def add_contract_arguments(sub: argparse.ArgumentParser) -> None:
-    """Every option of `contract`; the credentials are `codegen.credentials`'s, as everywhere."""
-    from codegen.credentials import add_credential_options
+def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) -> None:
+    """`pluvo-codegen contract` and every option of it.
 
+    The credentials are `codegen.credentials`'s, as for every command.
+    """
+    from codegen.credentials import add_credential_options
+    from codegen.style import HelpFormatter
+
+    sub = commands.add_parser(
+        "contract",
+        parents=[config_options],
+        help="check with hypothesis that an endpoint keeps the paging and issuing contracts",
+        description=(
+            "Check that an endpoint keeps the Relay pagination contract on every connection, "
+            "and Pluvo's bulk-issuance contract; without --url, check the embedded reference "
+            "server."
+        ),
+        epilog=CONTRACT_EPILOG,
+        formatter_class=HelpFormatter,
+    )
+    sub.set_defaults(command=run_contract)
     env = os.environ
     sub.add_argument(
         "--url",
@@ -171,8 +188,8 @@ def add_contract_arguments(sub: argparse.ArgumentParser) -> None:
     add_credential_options(sub, target="--url")
 
 
-def run_contract_command(args: argparse.Namespace) -> int:
-    """Run the kit as `args` say, print the report, and return the exit code."""
+def run_contract(args: argparse.Namespace) -> int:
+    """`pluvo-codegen contract`: run the kit as `args` say, print the report, give the exit code."""
     if args.format != "json":
         return _run(args)
     from codegen.contract.report import render_error_json
@@ -235,7 +252,7 @@ def _check(
         render_outcome_line,
         render_text,
     )
-    from codegen.contract.run_all import run_contract
+    from codegen.contract.run_all import check_contract
 
     parsed = parse_vars(args.variables or [])
     variables = tuple(
@@ -271,7 +288,7 @@ def _check(
             print(render_group_header(outcome.document), flush=True)
         print(render_outcome_line(outcome), flush=True)
 
-    report = run_contract(options, on_outcome=show if as_text else None, launched=launched)
+    report = check_contract(options, on_outcome=show if as_text else None, launched=launched)
     if args.junit_xml is not None:
         try:
             args.junit_xml.write_text(render_junit(report), encoding="utf-8")

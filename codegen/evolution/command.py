@@ -97,8 +97,8 @@ def add_evolution_parsers(commands: Any, config_options: argparse.ArgumentParser
 
 def run_pull(args: argparse.Namespace) -> int:
     """`pluvo-codegen pull`."""
-    from codegen.credentials import resolve_auth
     from codegen.atomic_write import write_atomically
+    from codegen.credentials import resolve_auth
     from codegen.evolution import pull_schema
 
     auth = resolve_auth(args)

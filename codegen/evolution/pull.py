@@ -45,4 +45,3 @@ def print_introspection(data: dict[str, Any], source: str) -> str:
     except RecursionError:
         raise SchemaSourceError(f"{source}: the schema is nested too deeply to print") from None
     return sdl
-

@@ -149,4 +149,3 @@ def _serve(options: ServeOptions, announce: Callable[[str], None]) -> None:
             await stop_webhooks()
 
         asyncio.run(run())
-

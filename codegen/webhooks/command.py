@@ -164,7 +164,7 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
         help="check only this property; repeat it (default: every property)",
     )
     check.add_argument("--format", choices=("text", "json"), default="text", help="report format")
-    check.set_defaults(command=run_check)
+    check.set_defaults(command=run_webhooks_check)
 
     listen = sub.add_parser(
         "listen",
@@ -186,7 +186,7 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
         metavar="URL",
         help="pass every request on unchanged to your app at URL (default: not forwarded)",
     )
-    listen.set_defaults(command=run_listen)
+    listen.set_defaults(command=run_webhooks_listen)
 
     trigger = sub.add_parser(
         "trigger",
@@ -230,13 +230,12 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
         help="how long the receiver or server may take",
     )
     add_credential_options(trigger, target="--server")
-    trigger.set_defaults(command=run_trigger)
+    trigger.set_defaults(command=run_webhooks_trigger)
 
 
-def run_check(args: argparse.Namespace) -> int:
+def run_webhooks_check(args: argparse.Namespace) -> int:
     """`pluvo-codegen webhooks check`."""
-    from codegen.webhooks.check import CheckOptions, Outcome
-    from codegen.webhooks.check import run_check as check_receiver
+    from codegen.webhooks.check import CheckOptions, Outcome, check_receiver
     from codegen.webhooks.report import (
         render_check_json,
         render_check_text,
@@ -262,7 +261,7 @@ def run_check(args: argparse.Namespace) -> int:
     return 1 if report.violated else 0
 
 
-def run_listen(args: argparse.Namespace) -> int:
+def run_webhooks_listen(args: argparse.Namespace) -> int:
     """`pluvo-codegen webhooks listen`."""
     from codegen.webhooks.listen import ListenOptions, listen
 
@@ -273,7 +272,7 @@ def run_listen(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_trigger(args: argparse.Namespace) -> int:
+def run_webhooks_trigger(args: argparse.Namespace) -> int:
     """`pluvo-codegen webhooks trigger`."""
     from codegen.credentials import auth_for
     from codegen.webhooks.trigger import ask_server, send_sample

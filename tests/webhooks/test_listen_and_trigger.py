@@ -19,7 +19,7 @@ import pytest
 from server.reference import REPO
 
 from codegen.cli import main
-from codegen.webhooks.check import CheckOptions, run_check
+from codegen.webhooks.check import CheckOptions, check_receiver
 from codegen.webhooks.samples import SignedDelivery, certificate_achieved, sample_event
 from pluvo_client.webhooks import CertificateAchieved, parse_event
 
@@ -97,7 +97,7 @@ def test_the_listener_verifies_each_delivery_and_prints_one_line_per_event() -> 
         assert post(listener.url, garbage).status_code == 400
         assert listener.line().startswith("? user=- verified but UNREADABLE (the body is not JSON")
         # Without --forward-to it answers as a correct receiver does.
-        report = run_check(CheckOptions(url=listener.url, secret=SECRET, timeout=10))
+        report = check_receiver(CheckOptions(url=listener.url, secret=SECRET, timeout=10))
         assert report.violated == []
     assert "Traceback" not in listener.stderr
     assert SECRET not in listener.stderr
