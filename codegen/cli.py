@@ -8,15 +8,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from codegen.errors import CodegenError, DocumentError
+from codegen.errors import EXIT_FOUND, EXIT_INVALID, EXIT_OK, CodegenError, DocumentError
 from codegen.style import HelpFormatter, VersionAction, add_common_options
 from codegen.webhooks.command import add_serve_options, add_webhooks_parser, serve_options
 
 __all__ = ["EXIT_DRIFT", "EXIT_INVALID", "EXIT_OK", "main"]
 
-EXIT_OK = 0
-EXIT_DRIFT = 1
-EXIT_INVALID = 2
+EXIT_DRIFT = EXIT_FOUND  # `check`: the package differs from what generate would write
 
 EXIT_CODES_HELP = """\
 exit codes (each command's --help lists its own):

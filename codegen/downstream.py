@@ -28,7 +28,13 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from codegen.config import DEFAULT_CONFIG_NAME
-from codegen.errors import CodegenError, Diagnostic, DocumentError
+from codegen.errors import (
+    EXIT_FOUND,
+    EXIT_OK,
+    CodegenError,
+    Diagnostic,
+    DocumentError,
+)
 from codegen.style import HelpFormatter, add_common_options, paint, seconds
 
 if TYPE_CHECKING:
@@ -43,7 +49,6 @@ __all__ = [
     "run_verify",
 ]
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 INIT_EXIT_CODES = """\
 exit codes:
@@ -477,7 +482,7 @@ def run_verify(args: argparse.Namespace) -> int:
                 raise
             # The client module itself is what drifted: that verdict (exit 1) stands.
             _fail(f"the operations were not checked against {args.source}: {exc}")
-            return EXIT_FAILED
+            return EXIT_FOUND
         broken = check_operations(operations, schema, args.source, manifest.fields)
         for breakage in broken:
             print(paint(str(breakage.diagnostic), "red"))
@@ -489,7 +494,7 @@ def run_verify(args: argparse.Namespace) -> int:
         else:
             print(f"{shown}: all {len(operations)} operations are valid against {args.source}")
         print(_schema_note(manifest.schema, schema, raw, args.source, bool(broken)))
-    return EXIT_FAILED if failed else EXIT_OK
+    return EXIT_FOUND if failed else EXIT_OK
 
 
 def _schema_note(

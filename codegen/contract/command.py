@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codegen.errors import CodegenError
+from codegen.errors import EXIT_FOUND, EXIT_INVALID, EXIT_OK, CodegenError
 
 if TYPE_CHECKING:
     import httpx
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = ["add_contract_parser", "run_contract"]
 
-EXIT_OK, EXIT_VIOLATED, EXIT_INVALID = 0, 1, 2
 DOCUMENT_KEYS = ("spec", "relay", "graphql", "http", "pluvo", "house")
 
 CONTRACT_EPILOG = """\
@@ -302,4 +301,4 @@ def _check(
             + "); give --allow-skips to accept that"
         )
     sys.stdout.write(render_text(report, lines=False) if as_text else render_json(report))
-    return EXIT_VIOLATED if report.violated else EXIT_OK
+    return EXIT_FOUND if report.violated else EXIT_OK

@@ -12,12 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from codegen.errors import EXIT_FOUND, EXIT_OK
 from codegen.style import HelpFormatter, seconds
 
 __all__ = ["add_evolution_parsers", "run_diff", "run_pull"]
-
-EXIT_OK = 0
-EXIT_BREAKS = 1  # `diff`: a change breaks one of our operations (or, with --strict, any)
 
 PULL_EXIT_CODES_HELP = """\
 exit codes:
@@ -140,9 +138,9 @@ def run_diff(args: argparse.Namespace) -> int:
     broken = comparison.broken_operations
     if broken:
         print(f"pluvo-codegen: changes break {', '.join(broken)}", file=sys.stderr)
-        return EXIT_BREAKS
+        return EXIT_FOUND
     breaking = comparison.count(Level.BREAKING)
     if args.strict and breaking:
         print(f"pluvo-codegen: {breaking} breaking change(s) (--strict)", file=sys.stderr)
-        return EXIT_BREAKS
+        return EXIT_FOUND
     return EXIT_OK

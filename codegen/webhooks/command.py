@@ -11,7 +11,7 @@ import sys
 import uuid
 from typing import Any
 
-from codegen.errors import CodegenError
+from codegen.errors import EXIT_FOUND, EXIT_OK, CodegenError
 from codegen.style import seconds
 
 __all__ = ["add_serve_options", "add_webhooks_parser", "serve_options"]
@@ -258,7 +258,7 @@ def run_webhooks_check(args: argparse.Namespace) -> int:
     sys.stdout.write(
         render_check_text(report, lines=False) if as_text else render_check_json(report)
     )
-    return 1 if report.violated else 0
+    return EXIT_FOUND if report.violated else EXIT_OK
 
 
 def run_webhooks_listen(args: argparse.Namespace) -> int:
@@ -269,7 +269,7 @@ def run_webhooks_listen(args: argparse.Namespace) -> int:
         secret=_require_secret(args), host=args.host, port=args.port, forward_to=args.forward_to
     )
     listen(options, lambda line: print(line, flush=True))
-    return 0
+    return EXIT_OK
 
 
 def run_webhooks_trigger(args: argparse.Namespace) -> int:
@@ -289,13 +289,13 @@ def run_webhooks_trigger(args: argparse.Namespace) -> int:
             args.event, args.server, auth, args.user_id, args.certificate_id, args.timeout
         )
         print(f"{args.server}: {args.event} queued for its webhook URL ({answer})")
-        return 0
+        return EXIT_OK
     if args.certificate_id is not None:
         raise CodegenError("--certificate-id goes with --server")
     sent = send_sample(args.event, args.url, _require_secret(args), args.user_id, args.timeout)
     print(f"{args.url}: {args.event} answered HTTP {sent.status}")
     if 200 <= sent.status < 300:
-        return 0
+        return EXIT_OK
     if sent.body:
         print(sent.body, file=sys.stderr)
-    return 1
+    return EXIT_FOUND
