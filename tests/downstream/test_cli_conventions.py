@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import collections.abc
 import io
 import re
@@ -15,37 +14,21 @@ from uuid import UUID
 
 import pytest
 
-from codegen.cli import build_parser
 from codegen.style import color_enabled, describe_changes
-from conftest import Project
+from conftest import Project, all_commands
 
 from .conftest import REPO, run
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _commands() -> dict[str, argparse.ArgumentParser]:
-    """Every command, nested ones (`webhooks check`) included, by its full name."""
-    found: dict[str, argparse.ArgumentParser] = {}
-
-    def walk(prefix: str, parser: argparse.ArgumentParser) -> None:
-        for action in parser._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                for name, sub in action.choices.items():
-                    found[f"{prefix}{name}"] = sub
-                    walk(f"{prefix}{name} ", sub)
-
-    walk("", build_parser())
-    return found
-
-
 def test_every_command_help_lists_its_own_exit_codes() -> None:
-    for name, sub in _commands().items():
+    for name, sub in all_commands().items():
         text = sub.format_help()
         assert "exit codes" in text, name
         codes = re.findall(r"^  ([0-9])  ", text.split("exit codes", 1)[1], re.MULTILINE)
         assert codes and codes[0] == "0", name
-    helps = {name: sub.format_help() for name, sub in _commands().items()}
+    helps = {name: sub.format_help() for name, sub in all_commands().items()}
     # validate and generate cannot find drift: their help does not offer exit 1.
     for name in ("validate", "generate", "init", "pull"):
         assert not re.search(r"^  1  ", helps[name], re.MULTILINE), name
@@ -55,7 +38,7 @@ def test_every_command_help_lists_its_own_exit_codes() -> None:
 
 def test_every_option_of_every_command_has_help_with_its_default() -> None:
     missing = []
-    for name, sub in _commands().items():
+    for name, sub in all_commands().items():
         formatter = sub._get_formatter()
         for action in sub._actions:
             if not action.option_strings or action.dest == "help":
@@ -67,7 +50,7 @@ def test_every_option_of_every_command_has_help_with_its_default() -> None:
 
 
 def test_init_config_help_names_the_file_init_writes_not_the_nearest_one() -> None:
-    commands = _commands()
+    commands = all_commands()
     for name, default in (("init", "DIR/pyproject.toml"), ("check", "the nearest pyproject.toml")):
         (config,) = [a for a in commands[name]._actions if a.dest == "config"]
         assert f"(default: {default})" in str(config.help), name
@@ -80,7 +63,7 @@ def test_every_command_takes_config(tmp_path: Path, capsys: pytest.CaptureFixtur
         "webhooks check": ["--url", "http://127.0.0.1:9/"],
         "webhooks trigger": ["EVENT", "--url", "http://127.0.0.1:9/"],
     }
-    for name, sub in _commands().items():
+    for name, sub in all_commands().items():
         if name == "webhooks":  # a group: its commands are checked one by one
             continue
         args = sub.parse_args([*positional.get(name, []), "--config", "x.toml"])
