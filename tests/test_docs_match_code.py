@@ -54,7 +54,7 @@ def _fenced(text: str) -> Iterator[tuple[int, list[str]]]:
     """Each fenced code block: the number of its first line, and its lines."""
     lines = text.split("\n")
     fence: str | None = None
-    start, block = 0, []
+    start, block = 0, list[str]()
     for index, line in enumerate(lines):
         match = _FENCE.match(line)
         if fence is None:
@@ -98,9 +98,9 @@ def invocations(text: str) -> Iterator[tuple[int, str]]:
     outside = _blank_fenced_code(text)
     for span in _CODE_SPAN.finditer(outside):
         content = " ".join(span.group(2).split())
-        match = _INVOCATION.match(content)
-        if match:
-            yield _position(outside, span.start()), match.group(1)
+        command = _INVOCATION.match(content)
+        if command:
+            yield _position(outside, span.start()), command.group(1)
 
 
 def _command_of(
