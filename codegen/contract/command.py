@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,10 +78,9 @@ def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) 
         formatter_class=HelpFormatter,
     )
     sub.set_defaults(command=run_contract)
-    env = os.environ
+    # The environment is read when the command runs (`_run`), as the credentials are.
     sub.add_argument(
         "--url",
-        default=env.get("PLUVO_GRAPHQL_URL"),
         help="the GraphQL endpoint, e.g. https://acme.pluvo.com/graphql/ (env PLUVO_GRAPHQL_URL;"
         " default: start the embedded reference server)",
     )
@@ -96,7 +96,6 @@ def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) 
     sub.add_argument(
         "--allow-mutations",
         action="store_true",
-        default=env.get("PLUVO_ALLOW_MUTATIONS", "").strip().lower() in ("1", "true", "yes"),
         help="run the issuing properties, which issue real certificates"
         " (env PLUVO_ALLOW_MUTATIONS=1)",
     )
@@ -206,10 +205,16 @@ def _run(args: argparse.Namespace) -> int:
     from codegen.credentials import auth_for
 
     env = os.environ
+    # A flag beats its variable; an error names the one that gave the value.
+    url_source = "--url"
+    if args.url is None and env.get("PLUVO_GRAPHQL_URL"):
+        args.url, url_source = env["PLUVO_GRAPHQL_URL"], "PLUVO_GRAPHQL_URL"
+    if not args.allow_mutations:
+        args.allow_mutations = _yes(env, "PLUVO_ALLOW_MUTATIONS")
     # Read for a --url only: the embedded server has its own token.
     auth = auth_for(args, args.url, "--url (the embedded server needs no credentials)")
     if args.url is not None and not args.url.startswith(("http://", "https://")):
-        raise CodegenError(f"--url must start with http:// or https://, got {args.url!r}")
+        raise CodegenError(f"{url_source} must start with http:// or https://, got {args.url!r}")
     user_ids = list(args.user_ids or [])
     for part in filter(None, ([] if user_ids else env.get("PLUVO_USER_IDS", "").split(","))):
         try:
@@ -228,6 +233,16 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         if launched is not None:
             launched.stop()
+
+
+def _yes(env: Mapping[str, str], name: str) -> bool:
+    """A yes/no variable: 1, true, yes or 0, false, no, empty (any case); else an error."""
+    value = env.get(name, "").strip().lower()
+    if value in ("1", "true", "yes"):
+        return True
+    if value in ("", "0", "false", "no"):
+        return False
+    raise CodegenError(f"{name}: expected 1, true or yes (or 0, false, no), got {env[name]!r}")
 
 
 def _check(
