@@ -3,11 +3,11 @@ error for each failure. Reading the result into the model is `read_introspection
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import TYPE_CHECKING, Any
 
 from codegen.errors import SchemaSourceError
+from codegen.json_reading import JSONProblem, read_json
 
 if TYPE_CHECKING:
     import httpx
@@ -147,16 +147,11 @@ def _read_answer(url: str, response: httpx.Response, *, has_token: bool) -> dict
         )
     kind = response.headers.get("content-type", "no content type").split(";")[0]
     try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):  # not JSON, or not UTF-8
-        body = None
-    except RecursionError:
-        raise SchemaSourceError(f"{url}: the answer's JSON is nested too deeply") from None
-    except ValueError:  # an integer longer than sys.get_int_max_str_digits()
-        raise SchemaSourceError(
-            f"{url}: the answer's JSON holds a number longer than Python reads "
-            "(more than 4300 digits)"
-        ) from None
+        body = read_json(response.content, "the answer's JSON")
+    except JSONProblem as exc:
+        if exc.kind not in ("encoding", "syntax"):  # JSON, but more than Python can hold
+            raise SchemaSourceError(f"{url}: {exc}") from None
+        body = None  # not JSON: said below as "not a GraphQL response"
     errors = body.get("errors") if isinstance(body, dict) else None
     if (
         not isinstance(body, dict)

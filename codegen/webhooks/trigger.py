@@ -11,6 +11,7 @@ import httpx
 
 from codegen.credentials import token_errors
 from codegen.errors import TargetError, UnauthorisedError
+from codegen.json_reading import JSONProblem, read_json
 from codegen.webhooks.samples import SignedDelivery, sample_event
 
 __all__ = ["TRIGGER_PATH", "ask_server", "send_sample"]
@@ -100,8 +101,8 @@ def ask_server(
     except httpx.HTTPError as exc:
         raise TargetError(f"{url}: cannot connect: {exc}") from exc
     try:
-        answer: Any = response.json()
-    except ValueError:
+        answer: Any = read_json(response.content, "the server's answer")
+    except JSONProblem:  # not JSON, or nested too deeply: the status and text say more
         answer = None
     if response.status_code == 401:
         raise UnauthorisedError(f"{url}: HTTP 401: the token was refused")
