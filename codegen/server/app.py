@@ -10,7 +10,6 @@ is read costs one warning line in the log, not a traceback, and nothing runs.
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from collections.abc import Mapping
@@ -25,6 +24,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from codegen.json_reading import JSONProblem, read_json
 from codegen.server.auth import TokenIssuer
 from codegen.server.cost import cost_rule, parse_query
 from codegen.server.storage import Storage
@@ -129,12 +129,11 @@ def build_app(
         except _ClientGone:
             return _gone()
         try:
-            data: Any = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            return _error(400, f"The body is not valid JSON: {exc}.")
-        except RecursionError:
             # A body of `[[[[...]]]]` under the size limit is enough to exhaust the stack.
-            return _error(400, "The body is not valid JSON: it is nested too deeply.")
+            data: Any = read_json(body, "it")
+        except JSONProblem as exc:
+            syntax = f"{exc.detail}: line {exc.line} column {exc.column}"
+            return _error(400, f"The body is not valid JSON: {syntax if exc.line else exc}.")
         success, result = await graphql(
             schema,
             data,
