@@ -107,31 +107,28 @@ def _post_bounded(
 
     httpx's timeout bounds each read, not the whole answer: an endpoint that streams
     without end (or a byte at a time) would otherwise fill memory or never finish.
+    The bound is the client's own (`BoundedBody`), as for every answer the tool reads.
     """
     import time
 
-    import httpx
+    from codegen.runtime.retry import AnswerTooLarge, AnswerTooSlow, BoundedBody
 
     deadline = time.monotonic() + timeout
-    with client.stream("POST", url, json=body, headers=headers) as response:
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > MAX_ANSWER_BYTES:
-                raise SchemaSourceError(
-                    f"{url}: the answer is larger than {MAX_ANSWER_BYTES >> 20} MiB; "
-                    "not an introspection result"
-                )
-            if time.monotonic() > deadline:
-                raise SchemaSourceError(f"{url}: no complete answer within {timeout:g} s")
-            chunks.append(chunk)
-    return httpx.Response(
-        response.status_code,
-        headers=response.headers,
-        content=b"".join(chunks),
-        request=response.request,
-    )
+    request = client.build_request("POST", url, json=body, headers=headers)
+    response = client.send(request, stream=True)
+    response.stream = BoundedBody(response.stream, request, deadline, MAX_ANSWER_BYTES)
+    try:
+        response.read()
+    except AnswerTooLarge:
+        raise SchemaSourceError(
+            f"{url}: the answer is larger than {MAX_ANSWER_BYTES >> 20} MiB; "
+            "not an introspection result"
+        ) from None
+    except AnswerTooSlow:
+        raise SchemaSourceError(f"{url}: no complete answer within {timeout:g} s") from None
+    finally:
+        response.close()
+    return response
 
 
 def _read_answer(url: str, response: httpx.Response, *, has_token: bool) -> dict[str, Any]:
