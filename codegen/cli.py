@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """Describe every command, its options and the exit codes."""
     from codegen.contract.command import add_contract_parser
-    from codegen.downstream import add_downstream_parsers
+    from codegen.downstream.command import add_downstream_parsers
     from codegen.evolution.command import add_evolution_parsers
 
     parser = argparse.ArgumentParser(
