@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from codegen.arguments import HelpFormatter, VersionAction, add_common_options
 from codegen.errors import EXIT_FOUND, EXIT_INVALID, EXIT_OK, CodegenError, DocumentError
-from codegen.style import HelpFormatter, VersionAction, add_common_options
 from codegen.webhooks.command import add_serve_options, add_webhooks_parser, serve_options
 
 __all__ = ["EXIT_DRIFT", "EXIT_INVALID", "EXIT_OK", "main"]
@@ -179,9 +179,14 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_generate(args: argparse.Namespace) -> int:
     """`pluvo-codegen generate`."""
     from codegen.config import load_config
-    from codegen.generate import check_package_dir, read_tree, render_package, write_package
+    from codegen.generate import (
+        check_package_dir,
+        describe_changes,
+        read_tree,
+        render_package,
+        write_package,
+    )
     from codegen.sources import load_sources
-    from codegen.style import describe_changes
 
     config = load_config(args.config)
     check_package_dir(config)  # refuse a folder it must not replace before any work

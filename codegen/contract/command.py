@@ -62,8 +62,8 @@ def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) 
 
     The credentials are `codegen.credentials`'s, as for every command.
     """
+    from codegen.arguments import HelpFormatter
     from codegen.credentials import add_credential_options
-    from codegen.style import HelpFormatter
 
     sub = commands.add_parser(
         "contract",

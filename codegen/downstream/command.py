@@ -16,13 +16,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codegen.arguments import HelpFormatter, add_common_options, seconds
 from codegen.config import DEFAULT_CONFIG_NAME
 from codegen.errors import (
     EXIT_FOUND,
     EXIT_OK,
     CodegenError,
 )
-from codegen.style import HelpFormatter, add_common_options, paint, seconds
+from codegen.style import paint
 
 if TYPE_CHECKING:
     import httpx

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from codegen.arguments import HelpFormatter, seconds
 from codegen.errors import EXIT_FOUND, EXIT_OK
-from codegen.style import HelpFormatter, seconds
 
 __all__ = ["add_evolution_parsers", "run_diff", "run_pull"]
 

@@ -11,8 +11,8 @@ import sys
 import uuid
 from typing import Any
 
+from codegen.arguments import seconds
 from codegen.errors import EXIT_FOUND, EXIT_OK, CodegenError
-from codegen.style import seconds
 
 __all__ = ["add_serve_options", "add_webhooks_parser", "serve_options"]
 
@@ -118,8 +118,8 @@ exit codes (each command's --help has its own):
 
 def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) -> None:
     """`pluvo-codegen webhooks check|listen|trigger`."""
+    from codegen.arguments import HelpFormatter
     from codegen.credentials import add_credential_options
-    from codegen.style import HelpFormatter
 
     formatter = HelpFormatter
     webhooks = commands.add_parser(

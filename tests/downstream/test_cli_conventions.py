@@ -14,7 +14,8 @@ from uuid import UUID
 
 import pytest
 
-from codegen.style import color_enabled, describe_changes
+from codegen.generate import describe_changes
+from codegen.style import color_enabled
 from conftest import Project, all_commands
 
 from .conftest import REPO, run
