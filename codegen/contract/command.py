@@ -63,6 +63,7 @@ def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) 
     The credentials are `codegen.credentials`'s, as for every command.
     """
     from codegen.arguments import HelpFormatter
+    from codegen.contract.options import DEFAULT_JOBS, DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_PAGE_SIZE
     from codegen.credentials import add_credential_options
 
     sub = commands.add_parser(
@@ -103,7 +104,8 @@ def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) 
         "--max-examples",
         type=_positive,
         metavar="N",
-        help="random examples per property, after its boundary cases (default: 50)",
+        help="random examples per property, after its boundary cases "
+        f"(default: {DEFAULT_MAX_EXAMPLES})",
     )
     sub.add_argument(
         "--seed", type=int, metavar="S", help="repeat a run exactly (default: drawn and printed)"
@@ -127,7 +129,8 @@ def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) 
         "--max-page-size",
         type=_positive,
         metavar="N",
-        help="the endpoint's page-size limit, a house rule (default: 50, Pluvo's)",
+        help="the endpoint's page-size limit, a house rule "
+        f"(default: {DEFAULT_MAX_PAGE_SIZE}, Pluvo's)",
     )
     source = sub.add_mutually_exclusive_group()
     source.add_argument(
@@ -165,7 +168,7 @@ def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) 
         "--jobs",
         type=int,
         choices=(1, 2),
-        default=2,
+        default=DEFAULT_JOBS,
         help="2 (default): the writing and the read-only properties run side by side",
     )
     sub.add_argument(
