@@ -31,9 +31,10 @@ from codegen.server.delivery import DeliveryWorker, WebhookSettings
 from codegen.server.outbox import Outbox
 from codegen.server.storage import Storage
 
-__all__ = ["TRIGGER_PATH", "WebhookSettings", "start_webhooks"]
+# The route `webhooks trigger --server` posts to: one constant for both ends.
+from codegen.webhooks.trigger import TRIGGER_PATH
 
-TRIGGER_PATH = "/webhooks/trigger/"  # `webhooks trigger --server` posts here
+__all__ = ["WebhookSettings", "start_webhooks"]
 
 
 _BODY_LIMIT = 64 * 1024

@@ -16,7 +16,7 @@ from codegen.webhooks.samples import SignedDelivery, sample_event
 
 __all__ = ["TRIGGER_PATH", "ask_server", "send_sample"]
 
-# The reference server's route for it (see codegen/server/webhooks.py).
+# The reference server's route for it; codegen/server/webhooks.py serves this constant.
 TRIGGER_PATH = "/webhooks/trigger/"
 _SHOWN = 500  # characters of a receiver's answer shown
 
