@@ -1,4 +1,5 @@
-"""The argparse pieces every command shares: the help layout, `--version`, `--color`, SECONDS.
+"""The argparse pieces every command shares: the help layout, `--version`, `--color`, and
+the value types (SECONDS, N, UUID, URL).
 
 Each command's own options live in its room's `command.py` (or, for `validate`,
 `generate` and `check`, in `codegen/cli.py`); colour itself is `codegen/style.py`.
@@ -9,10 +10,19 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import uuid
 
 from codegen.style import COLOR_MODES
 
-__all__ = ["HelpFormatter", "VersionAction", "add_common_options", "seconds"]
+__all__ = [
+    "HelpFormatter",
+    "VersionAction",
+    "add_common_options",
+    "http_url",
+    "positive_int",
+    "seconds",
+    "uuid_value",
+]
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -56,6 +66,32 @@ def seconds(text: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {text!r}")
     return value
+
+
+def positive_int(text: str) -> int:
+    """An argparse type for a count such as `--max-examples N`: a whole number, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def uuid_value(text: str) -> uuid.UUID:
+    """An argparse type for `--user-id UUID` and the like."""
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a UUID, got {text!r}") from None
+
+
+def http_url(text: str) -> str:
+    """An argparse type for a URL the command connects to: http:// or https:// only."""
+    if not text.startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError(f"must start with http:// or https://, got {text!r}")
+    return text
 
 
 def add_common_options(*parsers: argparse.ArgumentParser) -> None:

@@ -40,29 +40,12 @@ graphql, http, pluvo (Pluvo's documentation), house (this project's house policy
 """
 
 
-def _user_id(text: str) -> str:
-    try:
-        return str(uuid.UUID(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a UUID, got {text!r}") from None
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
-
-
 def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) -> None:
     """`pluvo-codegen contract` and every option of it.
 
     The credentials are `codegen.credentials`'s, as for every command.
     """
-    from codegen.arguments import HelpFormatter
+    from codegen.arguments import HelpFormatter, positive_int, uuid_value
     from codegen.contract.options import DEFAULT_JOBS, DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_PAGE_SIZE
     from codegen.credentials import add_credential_options
 
@@ -89,7 +72,7 @@ def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) 
         "--user-id",
         action="append",
         dest="user_ids",
-        type=_user_id,
+        type=uuid_value,
         metavar="UUID",
         help="a user known to exist; repeat it (env PLUVO_USER_IDS, comma-separated;"
         " default: none, so the issuing properties use only unknown users)",
@@ -102,7 +85,7 @@ def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) 
     )
     sub.add_argument(
         "--max-examples",
-        type=_positive,
+        type=positive_int,
         metavar="N",
         help="random examples per property, after its boundary cases "
         f"(default: {DEFAULT_MAX_EXAMPLES})",
@@ -127,7 +110,7 @@ def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) 
     )
     sub.add_argument(
         "--max-page-size",
-        type=_positive,
+        type=positive_int,
         metavar="N",
         help="the endpoint's page-size limit, a house rule "
         f"(default: {DEFAULT_MAX_PAGE_SIZE}, Pluvo's)",
@@ -218,7 +201,7 @@ def _run(args: argparse.Namespace) -> int:
     auth = auth_for(args, args.url, "--url (the embedded server needs no credentials)")
     if args.url is not None and not args.url.startswith(("http://", "https://")):
         raise CodegenError(f"{url_source} must start with http:// or https://, got {args.url!r}")
-    user_ids = list(args.user_ids or [])
+    user_ids = [str(user_id) for user_id in args.user_ids or []]
     for part in filter(None, ([] if user_ids else env.get("PLUVO_USER_IDS", "").split(","))):
         try:
             user_ids.append(str(uuid.UUID(part.strip())))

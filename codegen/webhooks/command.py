@@ -8,10 +8,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import uuid
 from typing import Any
 
-from codegen.arguments import seconds
+from codegen.arguments import http_url, seconds, uuid_value
 from codegen.errors import EXIT_FOUND, EXIT_OK, CodegenError
 
 __all__ = ["add_serve_options", "add_webhooks_parser", "serve_options"]
@@ -29,19 +28,6 @@ exit codes:
   1  the receiver answered something else (printed)
   2  usage error, nothing listens, or the server refused (no --webhook-url, 401)
 """
-
-
-def _user_id(text: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a UUID, got {text!r}") from None
-
-
-def _http_url(text: str) -> str:
-    if not text.startswith(("http://", "https://")):
-        raise argparse.ArgumentTypeError(f"must start with http:// or https://, got {text!r}")
-    return text
 
 
 def _secret_option(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +50,7 @@ def add_serve_options(serve: argparse.ArgumentParser) -> None:
     group = serve.add_argument_group("webhooks (see docs/webhooks.md)")
     group.add_argument(
         "--webhook-url",
-        type=_http_url,
+        type=http_url,
         metavar="URL",
         help="send EVENT_CERTIFICATE_ACHIEVED for every issued certificate to URL "
         "(default: no webhooks)",
@@ -141,7 +127,7 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
         formatter_class=formatter,
         parents=[config_options],
     )
-    check.add_argument("--url", required=True, type=_http_url, help="the receiver's URL")
+    check.add_argument("--url", required=True, type=http_url, help="the receiver's URL")
     _secret_option(check)
     check.add_argument(
         "--timeout",
@@ -152,7 +138,7 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
     )
     check.add_argument(
         "--user-id",
-        type=_user_id,
+        type=uuid_value,
         metavar="UUID",
         help="user id in the samples (default: a random one)",
     )
@@ -182,7 +168,7 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
     )
     listen.add_argument(
         "--forward-to",
-        type=_http_url,
+        type=http_url,
         metavar="URL",
         help="pass every request on unchanged to your app at URL (default: not forwarded)",
     )
@@ -201,24 +187,24 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
     target = trigger.add_mutually_exclusive_group(required=True)
     target.add_argument(
         "--url",
-        type=_http_url,
+        type=http_url,
         help="the receiver to send the sample to (default: none; this or --server)",
     )
     target.add_argument(
         "--server",
-        type=_http_url,
+        type=http_url,
         help="a running `pluvo-codegen serve` (default: none; this or --url)",
     )
     _secret_option(trigger)
     trigger.add_argument(
         "--user-id",
-        type=_user_id,
+        type=uuid_value,
         metavar="UUID",
         help="the user (default: a random one; with --server, the server's first user)",
     )
     trigger.add_argument(
         "--certificate-id",
-        type=_user_id,
+        type=uuid_value,
         metavar="UUID",
         help="the template, with --server (default: the first by name)",
     )
