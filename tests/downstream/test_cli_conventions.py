@@ -317,3 +317,24 @@ def test_a_timeout_that_is_not_a_positive_number_is_a_usage_error(
     err = capsys.readouterr().err
     assert "argument --timeout:" in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_command_runs_a_run_function_of_a_command_module() -> None:
+    """`pluvo-codegen webhooks check` runs `run_webhooks_check` in a room's `command.py`.
+
+    So a newcomer finds any command's code from its name: cli.py for the generator's own
+    commands, else `codegen/<room>/command.py`, whose `add_<room>_parser(s)` cli.py calls.
+    """
+    handlers = {}
+    for name, parser in all_commands().items():
+        handler = parser.get_default("command")
+        if handler is not None:
+            handlers[name] = f"{handler.__module__}.{handler.__name__}"
+    assert len(handlers) >= 12
+    wrong = {
+        name: where
+        for name, where in handlers.items()
+        if not where.endswith(".run_" + name.replace(" ", "_"))
+        or not where.rpartition(".")[0].endswith(("codegen.cli", ".command"))
+    }
+    assert wrong == {}
