@@ -32,16 +32,15 @@ exit codes:
 
 def _secret_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--secret",
-        default=os.environ.get("PLUVO_WEBHOOK_SECRET"),
-        help="the subscription's signing secret (default: env PLUVO_WEBHOOK_SECRET)",
+        "--secret", help="the subscription's signing secret (default: env PLUVO_WEBHOOK_SECRET)"
     )
 
 
 def _require_secret(args: argparse.Namespace) -> str:
-    if not args.secret:
+    """--secret, else PLUVO_WEBHOOK_SECRET: read when the command runs, as every variable is."""
+    secret: str | None = args.secret or os.environ.get("PLUVO_WEBHOOK_SECRET")
+    if not secret:
         raise CodegenError("--secret (or PLUVO_WEBHOOK_SECRET) is required")
-    secret: str = args.secret
     return secret
 
 

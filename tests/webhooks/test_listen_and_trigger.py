@@ -158,3 +158,22 @@ def test_trigger_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["webhooks", "trigger", "E", "--server", "http://127.0.0.1:9/"]) == 2
     assert "--server needs --token" in capsys.readouterr().err
     assert time.monotonic() - started < 5
+
+
+def test_the_secret_comes_from_the_flag_else_the_environment_when_the_command_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As with every variable: read when the command runs, not when the parser is built."""
+    from codegen.cli import build_parser
+    from codegen.errors import CodegenError
+    from codegen.webhooks.command import _require_secret
+
+    monkeypatch.delenv("PLUVO_WEBHOOK_SECRET", raising=False)
+    parser = build_parser()
+    monkeypatch.setenv("PLUVO_WEBHOOK_SECRET", "from-env")
+    assert _require_secret(parser.parse_args(["webhooks", "listen"])) == "from-env"
+    flag = parser.parse_args(["webhooks", "listen", "--secret", "from-flag"])
+    assert _require_secret(flag) == "from-flag"
+    monkeypatch.setenv("PLUVO_WEBHOOK_SECRET", "")
+    with pytest.raises(CodegenError, match=r"^--secret \(or PLUVO_WEBHOOK_SECRET\) is required$"):
+        _require_secret(parser.parse_args(["webhooks", "listen"]))
