@@ -37,27 +37,26 @@ COMMAND_EXIT_CODES = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
-    from codegen.style import paint, set_mode
+    from codegen.style import complain, set_mode
 
     parser = build_parser()
     args = parser.parse_args(argv)
     set_mode(getattr(args, "color", "auto"))
     command: Callable[[argparse.Namespace], int] = args.command
-    prefix = paint("pluvo-codegen:", "red", "bold", stream=sys.stderr)
     try:
         return command(args)
     except DocumentError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic, file=sys.stderr)
         noun = "problem" if len(exc.diagnostics) == 1 else "problems"
-        print(f"{prefix} {len(exc.diagnostics)} {noun} found", file=sys.stderr)
+        complain(f"{len(exc.diagnostics)} {noun} found")
         return EXIT_INVALID
     except CodegenError as exc:
-        print(f"{prefix} {exc}", file=sys.stderr)
+        complain(str(exc))
         return EXIT_INVALID
     except OSError as exc:  # a safety net: each command names its own paths first
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"pluvo-codegen: {where}{exc.strerror or exc}", file=sys.stderr)
+        complain(f"{where}{exc.strerror or exc}")
         return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
@@ -209,7 +208,7 @@ def run_check(args: argparse.Namespace) -> int:
     if not drift:
         print(f"{package} is up to date")
         return EXIT_OK
-    from codegen.style import paint, paint_diff
+    from codegen.style import complain, paint, paint_diff
 
     for kind, names in (("stale", drift.stale), ("missing", drift.missing), ("extra", drift.extra)):
         for name in names:
@@ -217,10 +216,9 @@ def run_check(args: argparse.Namespace) -> int:
     for name in drift.stale:
         sys.stdout.write(paint_diff(drift.diffs[name]))
     count = len(drift.stale) + len(drift.missing) + len(drift.extra)
-    print(
-        f"pluvo-codegen: {count} file(s) in {package} differ from the schema and "
-        "operations; run `pluvo-codegen generate` and commit the result",
-        file=sys.stderr,
+    complain(
+        f"{count} file(s) in {package} differ from the schema and "
+        "operations; run `pluvo-codegen generate` and commit the result"
     )
     return EXIT_DRIFT
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codegen.errors import EXIT_FOUND, EXIT_INVALID, EXIT_OK, CodegenError
+from codegen.style import complain
 
 __all__ = ["Step", "main", "render_summary", "run_drift"]
 
@@ -140,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         steps = run_drift(args.base, config=args.config, diff_args=args.diff_args)
     except CodegenError as exc:
-        print(f"pluvo-codegen: {exc}", file=sys.stderr)
+        complain(str(exc))
         return EXIT_INVALID
     summary = render_summary(steps, args.base)
     if args.summary is None:

@@ -16,6 +16,7 @@ from typing import TextIO
 __all__ = [
     "COLOR_MODES",
     "color_enabled",
+    "complain",
     "paint",
     "paint_diff",
     "paint_levels",
@@ -55,6 +56,11 @@ def paint(text: str, *styles: str, stream: TextIO | None = None) -> str:
         return text
     codes = ";".join(_CODES[style] for style in styles)
     return f"\033[{codes}m{text}\033[0m"
+
+
+def complain(message: str) -> None:
+    """Print `pluvo-codegen: message` on stderr: how every command states a failure."""
+    print(f"{paint('pluvo-codegen:', 'red', 'bold', stream=sys.stderr)} {message}", file=sys.stderr)
 
 
 def paint_diff(diff: str) -> str:

@@ -177,12 +177,13 @@ def run_contract(args: argparse.Namespace) -> int:
     if args.format != "json":
         return _run(args)
     from codegen.contract.report import render_error_json
+    from codegen.style import complain
 
     try:
         return _run(args)
     except CodegenError as error:
         sys.stdout.write(render_error_json(str(error), EXIT_INVALID))
-        print(f"pluvo-codegen: {error}", file=sys.stderr)
+        complain(str(error))
         return EXIT_INVALID
 
 

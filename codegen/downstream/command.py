@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import shlex
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +22,7 @@ from codegen.errors import (
     EXIT_OK,
     CodegenError,
 )
-from codegen.style import paint
+from codegen.style import complain, paint
 
 if TYPE_CHECKING:
     import httpx
@@ -204,7 +203,7 @@ def run_verify(args: argparse.Namespace) -> int:
             print(f"{paint(kind + ':', 'red')} {shown}/{name}")
     if drift:
         count = len(drift.edited) + len(drift.added) + len(drift.missing)
-        _fail(
+        complain(
             f"{count} file(s) in {shown} are not as pluvo-codegen {manifest.version} "
             "generated them; regenerate or re-copy the package instead of editing it"
         )
@@ -222,7 +221,7 @@ def run_verify(args: argparse.Namespace) -> int:
             if manifest.client not in (*drift.edited, *drift.missing):
                 raise
             # The client module itself is what drifted: that verdict (exit 1) stands.
-            _fail(f"the operations were not checked against {args.source}: {exc}")
+            complain(f"the operations were not checked against {args.source}: {exc}")
             return EXIT_FOUND
         broken = check_operations(operations, schema, args.source, manifest.fields)
         for breakage in broken:
@@ -230,7 +229,7 @@ def run_verify(args: argparse.Namespace) -> int:
         broken_names = sorted({b.operation for b in broken})
         if broken:
             listed = ", ".join(broken_names)
-            _fail(f"{len(broken_names)} of {len(operations)} operations break: {listed}")
+            complain(f"{len(broken_names)} of {len(operations)} operations break: {listed}")
             failed = True
         else:
             print(f"{shown}: all {len(operations)} operations are valid against {args.source}")
@@ -262,7 +261,3 @@ def _schema_note(
         f"({original}){verdict}",
         "yellow",
     )
-
-
-def _fail(message: str) -> None:
-    print(f"{paint('pluvo-codegen:', 'red', stream=sys.stderr)} {message}", file=sys.stderr)

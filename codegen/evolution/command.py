@@ -117,6 +117,7 @@ def run_diff(args: argparse.Namespace) -> int:
     """`pluvo-codegen diff`."""
     from codegen.credentials import auth_for
     from codegen.evolution import Level, compare, render_report
+    from codegen.style import complain
 
     # The environment is read only when a schema is a URL: files need no credentials.
     urls = [spec for spec in (args.old, args.new) if spec.startswith(("http://", "https://"))]
@@ -137,10 +138,10 @@ def run_diff(args: argparse.Namespace) -> int:
     sys.stdout.write(report)
     broken = comparison.broken_operations
     if broken:
-        print(f"pluvo-codegen: changes break {', '.join(broken)}", file=sys.stderr)
+        complain(f"changes break {', '.join(broken)}")
         return EXIT_FOUND
     breaking = comparison.count(Level.BREAKING)
     if args.strict and breaking:
-        print(f"pluvo-codegen: {breaking} breaking change(s) (--strict)", file=sys.stderr)
+        complain(f"{breaking} breaking change(s) (--strict)")
         return EXIT_FOUND
     return EXIT_OK

@@ -338,3 +338,24 @@ def test_every_command_runs_a_run_function_of_a_command_module() -> None:
         or not where.rpartition(".")[0].endswith(("codegen.cli", ".command"))
     }
     assert wrong == {}
+
+
+def test_every_failure_line_has_the_same_prefix_red_only_on_a_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`complain` is how cli.py and every room's command state a failure."""
+    from codegen.style import complain, set_mode
+
+    set_mode("always")
+    try:
+        complain("it broke")
+    finally:
+        set_mode("auto")
+    assert capsys.readouterr().err == "\x1b[31;1mpluvo-codegen:\x1b[0m it broke\n"
+    complain("it broke")  # stderr is not a terminal here
+    assert capsys.readouterr().err == "pluvo-codegen: it broke\n"
+    sources = [p for p in (REPO / "codegen").rglob("*.py") if "runtime" not in p.parts]
+    by_hand = [
+        f"{p.relative_to(REPO)}" for p in sources if '"pluvo-codegen: ' in p.read_text("utf-8")
+    ]
+    assert by_hand == []
