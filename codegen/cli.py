@@ -8,15 +8,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from codegen.errors import CodegenError, DocumentError
-from codegen.style import HelpFormatter, VersionAction, add_common_options
+from codegen.arguments import HelpFormatter, VersionAction, add_common_options
+from codegen.errors import EXIT_FOUND, EXIT_INVALID, EXIT_OK, CodegenError, DocumentError
 from codegen.webhooks.command import add_webhooks_parser
 
 __all__ = ["EXIT_DRIFT", "EXIT_INVALID", "EXIT_OK", "main"]
 
-EXIT_OK = 0
-EXIT_DRIFT = 1
-EXIT_INVALID = 2
+EXIT_DRIFT = EXIT_FOUND  # `check`: the package differs from what generate would write
 
 EXIT_CODES_HELP = """\
 exit codes (each command's --help lists its own):
@@ -39,27 +37,26 @@ COMMAND_EXIT_CODES = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
-    from codegen.style import paint, set_mode
+    from codegen.style import complain, set_mode
 
     parser = build_parser()
     args = parser.parse_args(argv)
     set_mode(getattr(args, "color", "auto"))
     command: Callable[[argparse.Namespace], int] = args.command
-    prefix = paint("pluvo-codegen:", "red", "bold", stream=sys.stderr)
     try:
         return command(args)
     except DocumentError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic, file=sys.stderr)
         noun = "problem" if len(exc.diagnostics) == 1 else "problems"
-        print(f"{prefix} {len(exc.diagnostics)} {noun} found", file=sys.stderr)
+        complain(f"{len(exc.diagnostics)} {noun} found")
         return EXIT_INVALID
     except CodegenError as exc:
-        print(f"{prefix} {exc}", file=sys.stderr)
+        complain(str(exc))
         return EXIT_INVALID
     except OSError as exc:  # a safety net: each command names its own paths first
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"pluvo-codegen: {where}{exc.strerror or exc}", file=sys.stderr)
+        complain(f"{where}{exc.strerror or exc}")
         return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
@@ -67,7 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """Describe every command, its options and the exit codes."""
-    from codegen.downstream import add_downstream_parsers
+    from codegen.contract.command import add_contract_parser
+    from codegen.downstream.command import add_downstream_parsers
     from codegen.evolution.command import add_evolution_parsers
 
     parser = argparse.ArgumentParser(
@@ -128,26 +126,6 @@ def add_serve_parser(commands: Any, config_options: argparse.ArgumentParser) -> 
     sub.set_defaults(command=run_serve_command)
 
 
-def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) -> None:
-    """`pluvo-codegen contract`: its options live in codegen/contract/command.py."""
-    from codegen.contract.command import CONTRACT_EPILOG, add_contract_arguments
-
-    sub = commands.add_parser(
-        "contract",
-        parents=[config_options],
-        help="check with hypothesis that an endpoint keeps the paging and issuing contracts",
-        description=(
-            "Check that an endpoint keeps the Relay pagination contract on every connection, "
-            "and Pluvo's bulk-issuance contract; without --url, check the embedded reference "
-            "server."
-        ),
-        epilog=CONTRACT_EPILOG,
-        formatter_class=HelpFormatter,
-    )
-    add_contract_arguments(sub)
-    sub.set_defaults(command=run_contract)
-
-
 def run_validate(args: argparse.Namespace) -> int:
     """`pluvo-codegen validate`."""
     from codegen.config import load_config
@@ -165,9 +143,14 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_generate(args: argparse.Namespace) -> int:
     """`pluvo-codegen generate`."""
     from codegen.config import load_config
-    from codegen.generate import check_package_dir, read_tree, render_package, write_package
+    from codegen.generate import (
+        check_package_dir,
+        describe_changes,
+        read_tree,
+        render_package,
+        write_package,
+    )
     from codegen.sources import load_sources
-    from codegen.style import describe_changes
 
     config = load_config(args.config)
     check_package_dir(config)  # refuse a folder it must not replace before any work
@@ -190,7 +173,7 @@ def run_check(args: argparse.Namespace) -> int:
     if not drift:
         print(f"{package} is up to date")
         return EXIT_OK
-    from codegen.style import paint, paint_diff
+    from codegen.style import complain, paint, paint_diff
 
     for kind, names in (("stale", drift.stale), ("missing", drift.missing), ("extra", drift.extra)):
         for name in names:
@@ -198,16 +181,8 @@ def run_check(args: argparse.Namespace) -> int:
     for name in drift.stale:
         sys.stdout.write(paint_diff(drift.diffs[name]))
     count = len(drift.stale) + len(drift.missing) + len(drift.extra)
-    print(
-        f"pluvo-codegen: {count} file(s) in {package} differ from the schema and "
-        "operations; run `pluvo-codegen generate` and commit the result",
-        file=sys.stderr,
+    complain(
+        f"{count} file(s) in {package} differ from the schema and "
+        "operations; run `pluvo-codegen generate` and commit the result"
     )
     return EXIT_DRIFT
-
-
-def run_contract(args: argparse.Namespace) -> int:
-    """`pluvo-codegen contract`."""
-    from codegen.contract.command import run_contract_command
-
-    return run_contract_command(args)

@@ -41,6 +41,7 @@ import httpx
 from codegen.errors import CodegenError
 from codegen.runtime.auth import ClientCredentials, is_token_request
 from codegen.runtime.exceptions import TokenError
+from codegen.runtime.retry import AnswerTooSlow
 
 __all__ = [
     "ENVIRONMENT",
@@ -258,7 +259,7 @@ def _describe(exc: httpx.HTTPError, request: httpx.Request) -> str:
         phase = "connect" if isinstance(exc, httpx.ConnectTimeout) else "read"
         seconds = timeouts.get(phase)
         within = f" within {seconds:g} s" if isinstance(seconds, int | float) else ""
-        complete = " complete" if "in full" in str(exc) else ""  # a BoundedBody that dripped
+        complete = " complete" if isinstance(exc, AnswerTooSlow) else ""  # a body that dripped
         return f"no{complete} answer{within}"
     if isinstance(exc, httpx.ConnectError):
         return f"cannot connect: {exc or type(exc).__name__}"

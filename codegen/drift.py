@@ -21,9 +21,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from codegen.errors import EXIT_FOUND, EXIT_INVALID, EXIT_OK, CodegenError
+from codegen.style import complain
+
 __all__ = ["Step", "main", "render_summary", "run_drift"]
 
-_RESULTS = {0: "✅ ok", 1: "❌ failed (exit 1)", 2: "❌ invalid input (exit 2)"}
+_RESULTS = {
+    EXIT_OK: "✅ ok",
+    EXIT_FOUND: "❌ failed (exit 1)",
+    EXIT_INVALID: "❌ invalid input (exit 2)",
+}
 
 
 @dataclass(frozen=True)
@@ -130,13 +137,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("diff_args", nargs="*", help="passed on to diff, e.g. --strict")
     args = parser.parse_args(argv)
-    from codegen.errors import CodegenError
 
     try:
         steps = run_drift(args.base, config=args.config, diff_args=args.diff_args)
     except CodegenError as exc:
-        print(f"pluvo-codegen: {exc}", file=sys.stderr)
-        return 2
+        complain(str(exc))
+        return EXIT_INVALID
     summary = render_summary(steps, args.base)
     if args.summary is None:
         sys.stdout.write(summary)

@@ -13,6 +13,11 @@
 
 Drift is not an error: `check` returns it as a value and the CLI exits 1; nor is a
 violated contract property: `contract` returns it in its report and the CLI exits 1.
+
+The exit codes every command uses are defined here once: EXIT_OK (0), EXIT_FOUND (1:
+drift, a violated property, a breaking change, an edited package, a receiver that
+did not answer 2xx) and EXIT_INVALID (2: a CodegenError, bad usage, or an endpoint
+that cannot be reached). Each command's `--help` says what 1 and 2 mean for it.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "EXIT_FOUND",
+    "EXIT_INVALID",
+    "EXIT_OK",
     "CodegenError",
     "ConfigError",
     "Diagnostic",
@@ -32,6 +40,10 @@ __all__ = [
     "UnauthorisedError",
     "decode_utf8",
 ]
+
+EXIT_OK = 0
+EXIT_FOUND = 1
+EXIT_INVALID = 2
 
 
 @dataclass(frozen=True, order=True)

@@ -29,10 +29,12 @@ from codegen.config import Config
 from codegen.errors import CodegenError, GenerationError
 from codegen.manifest import MANIFEST_NAME, has_manifest, manifest_bytes
 from codegen.sources import Sources
+from codegen.style import paint
 
 __all__ = [
     "Drift",
     "check_package_dir",
+    "describe_changes",
     "find_drift",
     "is_generated_package",
     "read_tree",
@@ -401,3 +403,20 @@ def _swap_locked(target: Path, files: Mapping[str, bytes], display: Callable[[Pa
         shutil.rmtree(staging, ignore_errors=True)
     shutil.rmtree(backup, ignore_errors=True)
     return True
+
+
+def describe_changes(before: Mapping[str, bytes], after: Mapping[str, bytes]) -> str:
+    """What `generate` says: how many files changed (added, updated, removed), not rendered."""
+    added = len(after.keys() - before.keys())
+    removed = len(before.keys() - after.keys())
+    updated = sum(1 for name in after.keys() & before.keys() if after[name] != before[name])
+    changed = added + removed + updated
+    if not changed:
+        return f"up to date, nothing written ({len(after)} files)"
+    noun = "file" if changed == 1 else "files"
+    parts = ", ".join(
+        f"{count} {word}"
+        for count, word in ((added, "added"), (updated, "updated"), (removed, "removed"))
+        if count
+    )
+    return paint(f"{changed} {noun} changed", "green") + f" ({parts}; {len(after)} files in all)"

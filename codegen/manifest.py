@@ -26,6 +26,7 @@ from typing import Any
 from codegen.config import Config
 from codegen.defaults import GENERATOR, tool_versions
 from codegen.errors import CodegenError, Diagnostic
+from codegen.json_reading import JSONProblem, read_json
 from codegen.sources import Sources, find_graphql_files
 
 __all__ = [
@@ -132,12 +133,9 @@ def read_manifest(package: Path, shown: str | None = None) -> Manifest:
         why = f"{MANIFEST_NAME} is larger than {MAX_MANIFEST_BYTES} bytes"
         raise _not_ours(package, shown, why)
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (ValueError, RecursionError) as exc:
-        # ValueError: not UTF-8, not JSON, or an integer too long to convert;
-        # RecursionError: arrays or objects nested too deep for the decoder.
-        reason = "nested too deep" if isinstance(exc, RecursionError) else str(exc)
-        raise _not_ours(package, shown, f"{MANIFEST_NAME} is not JSON: {reason}") from None
+        data = read_json(raw, MANIFEST_NAME)
+    except JSONProblem as exc:
+        raise _not_ours(package, shown, str(exc)) from None
     if not isinstance(data, dict) or data.get("generator") != GENERATOR:
         raise _not_ours(package, shown, f"{MANIFEST_NAME} was not written by {GENERATOR}")
     if type(data.get("format")) is not int or data.get("format") != FORMAT:

@@ -8,8 +8,6 @@ Colour only decorates: the text is the same with and without it.
 
 from __future__ import annotations
 
-import argparse
-import math
 import os
 import sys
 from collections.abc import Mapping
@@ -17,15 +15,11 @@ from typing import TextIO
 
 __all__ = [
     "COLOR_MODES",
-    "HelpFormatter",
-    "VersionAction",
-    "add_common_options",
     "color_enabled",
-    "describe_changes",
+    "complain",
     "paint",
     "paint_diff",
     "paint_levels",
-    "seconds",
     "set_mode",
 ]
 
@@ -64,76 +58,9 @@ def paint(text: str, *styles: str, stream: TextIO | None = None) -> str:
     return f"\033[{codes}m{text}\033[0m"
 
 
-class HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Keeps epilogs as written and ends every option's help with its default.
-
-    `(default: X)` is added unless the help already says what the default is; a
-    flag's default is `off`. An option whose default is None must say it in words
-    (a test checks every option of every command).
-    """
-
-    def _get_help_string(self, action: argparse.Action) -> str | None:
-        text = action.help or ""
-        if not action.option_strings or "default" in text or action.default is argparse.SUPPRESS:
-            return text
-        if action.nargs == 0:
-            return f"{text} (default: off)" if action.default is False else text
-        if action.default is None:
-            return text
-        return f"{text} (default: %(default)s)"
-
-
-class VersionAction(argparse.Action):
-    """`--version`: the versions are looked up only when asked for."""
-
-    def __init__(self, option_strings: list[str], dest: str, help: str | None = None) -> None:
-        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
-
-    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
-        from codegen.defaults import version_text
-
-        sys.stdout.write(version_text())
-        parser.exit()
-
-
-def seconds(text: str) -> float:
-    """An argparse type for `--timeout SECONDS`: a finite number above 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {text!r}")
-    return value
-
-
-def add_common_options(*parsers: argparse.ArgumentParser) -> None:
-    """`--color`, on the main parser and on every command's."""
-    for parser in parsers:
-        parser.add_argument(
-            "--color",
-            choices=COLOR_MODES,
-            default=argparse.SUPPRESS,
-            help="colour the output: auto (on a terminal, unless NO_COLOR is set), "
-            "always or never (default: auto)",
-        )
-
-
-def describe_changes(before: Mapping[str, bytes], after: Mapping[str, bytes]) -> str:
-    """What `generate` says: how many files changed (added, updated, removed), not rendered."""
-    added = len(after.keys() - before.keys())
-    removed = len(before.keys() - after.keys())
-    updated = sum(1 for name in after.keys() & before.keys() if after[name] != before[name])
-    changed = added + removed + updated
-    if not changed:
-        return f"up to date, nothing written ({len(after)} files)"
-    noun = "file" if changed == 1 else "files"
-    parts = ", ".join(
-        f"{count} {word}"
-        for count, word in ((added, "added"), (updated, "updated"), (removed, "removed"))
-        if count
-    )
-    return paint(f"{changed} {noun} changed", "green") + f" ({parts}; {len(after)} files in all)"
+def complain(message: str) -> None:
+    """Print `pluvo-codegen: message` on stderr: how every command states a failure."""
+    print(f"{paint('pluvo-codegen:', 'red', 'bold', stream=sys.stderr)} {message}", file=sys.stderr)
 
 
 def paint_diff(diff: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from codegen.cli import main
+from codegen.cli import build_parser, main
 
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(
@@ -26,6 +27,21 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def all_commands() -> dict[str, argparse.ArgumentParser]:
+    """Every command's parser, nested ones (`webhooks check`) included, by its full name."""
+    found: dict[str, argparse.ArgumentParser] = {}
+
+    def walk(prefix: str, parser: argparse.ArgumentParser) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    found[f"{prefix}{name}"] = sub
+                    walk(f"{prefix}{name} ", sub)
+
+    walk("", build_parser())
+    return found
 
 
 @dataclass

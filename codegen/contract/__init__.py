@@ -15,7 +15,7 @@ from codegen.contract.outcome import ContractReport, Counterexample, Outcome, St
 from codegen.contract.properties import PROPERTIES
 from codegen.contract.property import Document
 from codegen.contract.report import render_json, render_junit, render_outcome_line, render_text
-from codegen.contract.run_all import run_contract
+from codegen.contract.run_all import check_contract
 
 __all__ = [
     "DEFAULT_MAX_EXAMPLES",
@@ -26,9 +26,9 @@ __all__ = [
     "Document",
     "Outcome",
     "Status",
+    "check_contract",
     "render_json",
     "render_junit",
     "render_outcome_line",
     "render_text",
-    "run_contract",
 ]

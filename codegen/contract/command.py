@@ -1,6 +1,6 @@
 """`pluvo-codegen contract`: its options, and the command that runs the kit and prints the report.
 
-`codegen/cli.py` only calls `add_contract_arguments` and `run_contract_command`.
+`codegen/cli.py` only calls `add_contract_parser`; the parser runs `run_contract`.
 Exit codes: 0 every checked property held; 1 a property was violated; 2 bad usage,
 an unreachable or unauthorised target, or nothing checked (every property skipped)
 without `--allow-skips`. With `--format json`, errors are printed as JSON too.
@@ -12,10 +12,11 @@ import argparse
 import os
 import sys
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codegen.errors import CodegenError
+from codegen.errors import EXIT_FOUND, EXIT_INVALID, EXIT_OK, CodegenError
 
 if TYPE_CHECKING:
     import httpx
@@ -23,9 +24,8 @@ if TYPE_CHECKING:
     from codegen.config import Config
     from codegen.contract.embedded import EmbeddedLaunch
 
-__all__ = ["CONTRACT_EPILOG", "add_contract_arguments", "run_contract_command"]
+__all__ = ["add_contract_parser", "run_contract"]
 
-EXIT_OK, EXIT_VIOLATED, EXIT_INVALID = 0, 1, 2
 DOCUMENT_KEYS = ("spec", "relay", "graphql", "http", "pluvo", "house")
 
 CONTRACT_EPILOG = """\
@@ -41,33 +41,36 @@ graphql, http, pluvo (Pluvo's documentation), house (this project's house policy
 """
 
 
-def _user_id(text: str) -> str:
-    try:
-        return str(uuid.UUID(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a UUID, got {text!r}") from None
+def add_contract_parser(commands: Any, config_options: argparse.ArgumentParser) -> None:
+    """`pluvo-codegen contract` and every option of it.
 
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
-
-
-def add_contract_arguments(sub: argparse.ArgumentParser) -> None:
-    """Every option of `contract`; the credentials are `codegen.credentials`'s, as everywhere."""
-    from codegen.contract.options import DEFAULT_TIMEOUT
+    The credentials are `codegen.credentials`'s, as for every command.
+    """
+    from codegen.arguments import HelpFormatter, positive_int, seconds, uuid_value
+    from codegen.contract.options import (
+        DEFAULT_JOBS,
+        DEFAULT_MAX_EXAMPLES,
+        DEFAULT_MAX_PAGE_SIZE,
+        DEFAULT_TIMEOUT,
+    )
     from codegen.credentials import add_credential_options
-    from codegen.style import seconds
 
-    env = os.environ
+    sub = commands.add_parser(
+        "contract",
+        parents=[config_options],
+        help="check with hypothesis that an endpoint keeps the paging and issuing contracts",
+        description=(
+            "Check that an endpoint keeps the Relay pagination contract on every connection, "
+            "and Pluvo's bulk-issuance contract; without --url, check the embedded reference "
+            "server."
+        ),
+        epilog=CONTRACT_EPILOG,
+        formatter_class=HelpFormatter,
+    )
+    sub.set_defaults(command=run_contract)
+    # The environment is read when the command runs (`_run`), as the credentials are.
     sub.add_argument(
         "--url",
-        default=env.get("PLUVO_GRAPHQL_URL"),
         help="the GraphQL endpoint, e.g. https://acme.pluvo.com/graphql/ (env PLUVO_GRAPHQL_URL;"
         " default: start the embedded reference server)",
     )
@@ -75,7 +78,7 @@ def add_contract_arguments(sub: argparse.ArgumentParser) -> None:
         "--user-id",
         action="append",
         dest="user_ids",
-        type=_user_id,
+        type=uuid_value,
         metavar="UUID",
         help="a user known to exist; repeat it (env PLUVO_USER_IDS, comma-separated;"
         " default: none, so the issuing properties use only unknown users)",
@@ -83,15 +86,15 @@ def add_contract_arguments(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--allow-mutations",
         action="store_true",
-        default=env.get("PLUVO_ALLOW_MUTATIONS", "").strip().lower() in ("1", "true", "yes"),
         help="run the issuing properties, which issue real certificates"
         " (env PLUVO_ALLOW_MUTATIONS=1)",
     )
     sub.add_argument(
         "--max-examples",
-        type=_positive,
+        type=positive_int,
         metavar="N",
-        help="random examples per property, after its boundary cases (default: 50)",
+        help="random examples per property, after its boundary cases "
+        f"(default: {DEFAULT_MAX_EXAMPLES})",
     )
     sub.add_argument(
         "--seed", type=int, metavar="S", help="repeat a run exactly (default: drawn and printed)"
@@ -113,9 +116,10 @@ def add_contract_arguments(sub: argparse.ArgumentParser) -> None:
     )
     sub.add_argument(
         "--max-page-size",
-        type=_positive,
+        type=positive_int,
         metavar="N",
-        help="the endpoint's page-size limit, a house rule (default: 50, Pluvo's)",
+        help="the endpoint's page-size limit, a house rule "
+        f"(default: {DEFAULT_MAX_PAGE_SIZE}, Pluvo's)",
     )
     source = sub.add_mutually_exclusive_group()
     source.add_argument(
@@ -153,7 +157,7 @@ def add_contract_arguments(sub: argparse.ArgumentParser) -> None:
         "--jobs",
         type=int,
         choices=(1, 2),
-        default=2,
+        default=DEFAULT_JOBS,
         help="2 (default): the writing and the read-only properties run side by side",
     )
     sub.add_argument(
@@ -181,17 +185,18 @@ def add_contract_arguments(sub: argparse.ArgumentParser) -> None:
     add_credential_options(sub, target="--url")
 
 
-def run_contract_command(args: argparse.Namespace) -> int:
-    """Run the kit as `args` say, print the report, and return the exit code."""
+def run_contract(args: argparse.Namespace) -> int:
+    """`pluvo-codegen contract`: run the kit as `args` say, print the report, give the exit code."""
     if args.format != "json":
         return _run(args)
     from codegen.contract.report import render_error_json
+    from codegen.style import complain
 
     try:
         return _run(args)
     except CodegenError as error:
         sys.stdout.write(render_error_json(str(error), EXIT_INVALID))
-        print(f"pluvo-codegen: {error}", file=sys.stderr)
+        complain(str(error))
         return EXIT_INVALID
 
 
@@ -200,11 +205,17 @@ def _run(args: argparse.Namespace) -> int:
     from codegen.credentials import auth_for
 
     env = os.environ
+    # A flag beats its variable; an error names the one that gave the value.
+    url_source = "--url"
+    if args.url is None and env.get("PLUVO_GRAPHQL_URL"):
+        args.url, url_source = env["PLUVO_GRAPHQL_URL"], "PLUVO_GRAPHQL_URL"
+    if not args.allow_mutations:
+        args.allow_mutations = _yes(env, "PLUVO_ALLOW_MUTATIONS")
     # Read for a --url only: the embedded server has its own token.
     auth = auth_for(args, args.url, "--url (the embedded server needs no credentials)")
     if args.url is not None and not args.url.startswith(("http://", "https://")):
-        raise CodegenError(f"--url must start with http:// or https://, got {args.url!r}")
-    user_ids = list(args.user_ids or [])
+        raise CodegenError(f"{url_source} must start with http:// or https://, got {args.url!r}")
+    user_ids = [str(user_id) for user_id in args.user_ids or []]
     for part in filter(None, ([] if user_ids else env.get("PLUVO_USER_IDS", "").split(","))):
         try:
             user_ids.append(str(uuid.UUID(part.strip())))
@@ -222,6 +233,16 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         if launched is not None:
             launched.stop()
+
+
+def _yes(env: Mapping[str, str], name: str) -> bool:
+    """A yes/no variable: 1, true, yes or 0, false, no, empty (any case); else an error."""
+    value = env.get(name, "").strip().lower()
+    if value in ("1", "true", "yes"):
+        return True
+    if value in ("", "0", "false", "no"):
+        return False
+    raise CodegenError(f"{name}: expected 1, true or yes (or 0, false, no), got {env[name]!r}")
 
 
 def _check(
@@ -245,7 +266,7 @@ def _check(
         render_outcome_line,
         render_text,
     )
-    from codegen.contract.run_all import run_contract
+    from codegen.contract.run_all import check_contract
 
     parsed = parse_vars(args.variables or [])
     variables = tuple(
@@ -282,7 +303,7 @@ def _check(
             print(render_group_header(outcome.document), flush=True)
         print(render_outcome_line(outcome), flush=True)
 
-    report = run_contract(options, on_outcome=show if as_text else None, launched=launched)
+    report = check_contract(options, on_outcome=show if as_text else None, launched=launched)
     if args.junit_xml is not None:
         try:
             args.junit_xml.write_text(render_junit(report), encoding="utf-8")
@@ -296,4 +317,4 @@ def _check(
             + "); give --allow-skips to accept that"
         )
     sys.stdout.write(render_text(report, lines=False) if as_text else render_json(report))
-    return EXIT_VIOLATED if report.violated else EXIT_OK
+    return EXIT_FOUND if report.violated else EXIT_OK

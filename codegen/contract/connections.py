@@ -9,7 +9,6 @@ connection is skipped with the reason.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +26,7 @@ from graphql import (
 from graphql.pyutils import Undefined
 
 from codegen.errors import CodegenError
+from codegen.json_reading import JSONProblem, read_json
 
 __all__ = ["Connection", "find_connections", "parse_vars"]
 
@@ -177,8 +177,10 @@ def parse_vars(texts: Sequence[str]) -> dict[str, dict[str, Any]]:
         if not equals or not dot or not field_name or not argument:
             raise CodegenError(f"--var {text!r}: expected CONNECTION.ARGUMENT=VALUE")
         try:
-            value: Any = json.loads(raw)
-        except ValueError:
-            value = raw
+            value: Any = read_json(raw)
+        except JSONProblem as exc:
+            if exc.kind != "syntax":
+                raise CodegenError(f"--var {target}: {exc}") from None
+            value = raw  # not JSON: a string
         parsed.setdefault(field_name, {})[argument] = value
     return parsed

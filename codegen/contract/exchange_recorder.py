@@ -46,6 +46,7 @@ from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from codegen.contract.violation import Violation
 from codegen.credentials import token_errors
 from codegen.errors import TargetError, UnauthorisedError
+from codegen.json_reading import JSONProblem, read_json
 from codegen.runtime.retry import BoundedBody, is_token_request
 
 __all__ = ["LIVENESS_TIMEOUT", "Exchange", "ExchangeRecorder", "OutcomeUnknownError"]
@@ -156,9 +157,9 @@ class ExchangeRecorder:
                 "expired (give --token, or --token-url with --client-id and --client-secret)"
             )
         try:
-            body: Any = response.json()
+            body: Any = read_json(response.content)
             text = ""
-        except (ValueError, UnicodeDecodeError):
+        except JSONProblem:  # not JSON, or more than Python reads: a violation, not a crash
             body, text = None, response.text[:_TEXT_LIMIT]
         exchange = Exchange(request, response.status_code, body, text)
         self.exchanges.append(exchange)

@@ -37,7 +37,7 @@ from codegen.contract.target import Target, open_target
 from codegen.contract.violation import Violation
 from codegen.errors import CodegenError, ConfigError, TargetError
 
-__all__ = ["run_contract"]
+__all__ = ["check_contract"]
 
 _PREFLIGHT = "query ContractPreflight { __typename }"
 
@@ -46,7 +46,7 @@ Task = tuple[Property[Any], Probe]
 NewRecorder = Callable[[str], ExchangeRecorder]
 
 
-def run_contract(
+def check_contract(
     options: ContractOptions,
     on_outcome: Callable[[Outcome], None] | None = None,
     *,

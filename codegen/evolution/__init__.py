@@ -16,7 +16,7 @@ from codegen.evolution.diff import diff_schemas
 from codegen.evolution.fetch_schema import DEFAULT_TIMEOUT, fetch_introspection
 from codegen.evolution.load import LoadedSchema, load_schema, schema_from_text
 from codegen.evolution.operations import Operation, load_operations
-from codegen.evolution.pull import pull_schema, write_atomically
+from codegen.evolution.pull import pull_schema
 from codegen.evolution.report import FORMATS, render_report
 
 __all__ = [
@@ -39,5 +39,4 @@ __all__ = [
     "pull_schema",
     "render_report",
     "schema_from_text",
-    "write_atomically",
 ]

@@ -12,12 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from codegen.style import HelpFormatter, seconds
+from codegen.arguments import HelpFormatter, seconds
+from codegen.errors import EXIT_FOUND, EXIT_OK
 
 __all__ = ["add_evolution_parsers", "run_diff", "run_pull"]
-
-EXIT_OK = 0
-EXIT_BREAKS = 1  # `diff`: a change breaks one of our operations (or, with --strict, any)
 
 PULL_EXIT_CODES_HELP = """\
 exit codes:
@@ -97,8 +95,9 @@ def add_evolution_parsers(commands: Any, config_options: argparse.ArgumentParser
 
 def run_pull(args: argparse.Namespace) -> int:
     """`pluvo-codegen pull`."""
+    from codegen.atomic_write import write_atomically
     from codegen.credentials import resolve_auth
-    from codegen.evolution import pull_schema, write_atomically
+    from codegen.evolution import pull_schema
 
     auth = resolve_auth(args)
     if args.config is not None:  # pull reads no setting, but a broken config is still exit 2
@@ -118,6 +117,7 @@ def run_diff(args: argparse.Namespace) -> int:
     """`pluvo-codegen diff`."""
     from codegen.credentials import auth_for
     from codegen.evolution import Level, compare, render_report
+    from codegen.style import complain
 
     # The environment is read only when a schema is a URL: files need no credentials.
     urls = [spec for spec in (args.old, args.new) if spec.startswith(("http://", "https://"))]
@@ -138,10 +138,10 @@ def run_diff(args: argparse.Namespace) -> int:
     sys.stdout.write(report)
     broken = comparison.broken_operations
     if broken:
-        print(f"pluvo-codegen: changes break {', '.join(broken)}", file=sys.stderr)
-        return EXIT_BREAKS
+        complain(f"changes break {', '.join(broken)}")
+        return EXIT_FOUND
     breaking = comparison.count(Level.BREAKING)
     if args.strict and breaking:
-        print(f"pluvo-codegen: {breaking} breaking change(s) (--strict)", file=sys.stderr)
-        return EXIT_BREAKS
+        complain(f"{breaking} breaking change(s) (--strict)")
+        return EXIT_FOUND
     return EXIT_OK

@@ -3,11 +3,11 @@ error for each failure. Reading the result into the model is `read_introspection
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import TYPE_CHECKING, Any
 
 from codegen.errors import SchemaSourceError
+from codegen.json_reading import JSONProblem, read_json
 
 if TYPE_CHECKING:
     import httpx
@@ -107,31 +107,28 @@ def _post_bounded(
 
     httpx's timeout bounds each read, not the whole answer: an endpoint that streams
     without end (or a byte at a time) would otherwise fill memory or never finish.
+    The bound is the client's own (`BoundedBody`), as for every answer the tool reads.
     """
     import time
 
-    import httpx
+    from codegen.runtime.retry import AnswerTooLarge, AnswerTooSlow, BoundedBody
 
     deadline = time.monotonic() + timeout
-    with client.stream("POST", url, json=body, headers=headers) as response:
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > MAX_ANSWER_BYTES:
-                raise SchemaSourceError(
-                    f"{url}: the answer is larger than {MAX_ANSWER_BYTES >> 20} MiB; "
-                    "not an introspection result"
-                )
-            if time.monotonic() > deadline:
-                raise SchemaSourceError(f"{url}: no complete answer within {timeout:g} s")
-            chunks.append(chunk)
-    return httpx.Response(
-        response.status_code,
-        headers=response.headers,
-        content=b"".join(chunks),
-        request=response.request,
-    )
+    request = client.build_request("POST", url, json=body, headers=headers)
+    response = client.send(request, stream=True)
+    response.stream = BoundedBody(response.stream, request, deadline, MAX_ANSWER_BYTES)
+    try:
+        response.read()
+    except AnswerTooLarge:
+        raise SchemaSourceError(
+            f"{url}: the answer is larger than {MAX_ANSWER_BYTES >> 20} MiB; "
+            "not an introspection result"
+        ) from None
+    except AnswerTooSlow:
+        raise SchemaSourceError(f"{url}: no complete answer within {timeout:g} s") from None
+    finally:
+        response.close()
+    return response
 
 
 def _read_answer(url: str, response: httpx.Response, *, has_token: bool) -> dict[str, Any]:
@@ -147,16 +144,11 @@ def _read_answer(url: str, response: httpx.Response, *, has_token: bool) -> dict
         )
     kind = response.headers.get("content-type", "no content type").split(";")[0]
     try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):  # not JSON, or not UTF-8
-        body = None
-    except RecursionError:
-        raise SchemaSourceError(f"{url}: the answer's JSON is nested too deeply") from None
-    except ValueError:  # an integer longer than sys.get_int_max_str_digits()
-        raise SchemaSourceError(
-            f"{url}: the answer's JSON holds a number longer than Python reads "
-            "(more than 4300 digits)"
-        ) from None
+        body = read_json(response.content, "the answer's JSON")
+    except JSONProblem as exc:
+        if exc.kind not in ("encoding", "syntax"):  # JSON, but more than Python can hold
+            raise SchemaSourceError(f"{url}: {exc}") from None
+        body = None  # not JSON: said below as "not a GraphQL response"
     errors = body.get("errors") if isinstance(body, dict) else None
     if (
         not isinstance(body, dict)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import json
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from codegen.evolution.read_introspection import (
     model_from_introspection,
 )
 from codegen.evolution.read_sdl import Unsupported, read_sdl
+from codegen.json_reading import JSONProblem, read_json
 
 if TYPE_CHECKING:
     import httpx
@@ -30,9 +30,6 @@ __all__ = ["LoadedSchema", "load_schema", "schema_from_text"]
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# json.loads raises a plain ValueError (not a JSONDecodeError) for an integer with
-# more digits than sys.get_int_max_str_digits() (4300 by default).
-_TOO_LONG_NUMBER = "a number longer than Python reads (more than 4300 digits)"
 
 
 @dataclass(frozen=True)
@@ -124,14 +121,12 @@ def schema_from_text(raw: bytes, name: str) -> LoadedSchema:
     sdl_file = name.endswith((".graphql", ".graphqls", ".gql"))
     if name.endswith(".json") or (text.lstrip().startswith("{") and not sdl_file):
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            message = f"invalid JSON: {exc.msg}"
-            raise DocumentError([Diagnostic(name, exc.lineno, exc.colno, message)]) from exc
-        except RecursionError:
-            raise SchemaSourceError(f"{name}: the JSON is nested too deeply") from None
-        except ValueError:  # an integer longer than sys.get_int_max_str_digits()
-            raise SchemaSourceError(f"{name}: the JSON holds {_TOO_LONG_NUMBER}") from None
+            data = read_json(text)
+        except JSONProblem as exc:
+            if exc.kind == "syntax":
+                message = f"invalid JSON: {exc.detail}"
+                raise DocumentError([Diagnostic(name, exc.line, exc.column, message)]) from None
+            raise SchemaSourceError(f"{name}: {exc}") from None
         if not isinstance(data, dict):
             raise SchemaSourceError(f"{name}: not an introspection result (not a JSON object)")
         return _from_introspection(data, name)

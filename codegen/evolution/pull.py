@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codegen.errors import CodegenError, DocumentError, SchemaSourceError
+from codegen.errors import DocumentError, SchemaSourceError
 from codegen.evolution.fetch_schema import DEFAULT_TIMEOUT, fetch_introspection
 from codegen.evolution.read_introspection import IntrospectionShapeError, client_schema
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["print_introspection", "pull_schema", "write_atomically"]
+__all__ = ["print_introspection", "pull_schema"]
 
 
 def pull_schema(url: str, auth: httpx.Auth | None = None, timeout: float = DEFAULT_TIMEOUT) -> str:
@@ -49,29 +45,3 @@ def print_introspection(data: dict[str, Any], source: str) -> str:
     except RecursionError:
         raise SchemaSourceError(f"{source}: the schema is nested too deeply to print") from None
     return sdl
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and one rename: all or nothing.
-
-    A `path` that is a symbolic link is followed: the file it points to is replaced
-    and the link is kept, as `generate` does with a linked package folder.
-    """
-    shown = path
-    path = Path(os.path.realpath(path))
-    folder = path.parent
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    except OSError as exc:
-        raise CodegenError(f"{shown}: cannot write: {exc.strerror}") from exc
-    temporary = Path(name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-        # mkstemp makes the file private; keep the mode of the file it replaces.
-        temporary.chmod(path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        temporary.replace(path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise CodegenError(f"{shown}: cannot write: {exc.strerror}") from exc

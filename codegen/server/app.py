@@ -10,7 +10,6 @@ is read costs one warning line in the log, not a traceback, and nothing runs.
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from collections.abc import Mapping
@@ -25,11 +24,20 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from codegen.json_reading import JSONProblem, read_json
 from codegen.server.auth import TokenIssuer
 from codegen.server.cost import cost_rule, parse_query
 from codegen.server.storage import Storage
 
-__all__ = ["ServerSettings", "build_app"]
+__all__ = [
+    "BodyTooLarge",
+    "ClientGone",
+    "ServerSettings",
+    "build_app",
+    "gone",
+    "json_error",
+    "read_body",
+]
 
 
 @dataclass(frozen=True)
@@ -39,12 +47,12 @@ class ServerSettings:
     max_body_bytes: int = 1024 * 1024
 
 
-class _BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(Exception):
+    """A request body over its route's limit (`read_body`): answer 413."""
 
 
-class _ClientGone(Exception):
-    pass
+class ClientGone(Exception):
+    """The client left before its body was read (`read_body`): answer `gone()`."""
 
 
 SERVER_LOGGER = logging.getLogger("codegen.server")
@@ -66,31 +74,33 @@ GRAPHQL_LOGGER = logging.getLogger("codegen.server.graphql")
 GRAPHQL_LOGGER.addFilter(_OnlyUnexpectedErrors())
 
 
-def _error(status: int, message: str, **headers: str) -> JSONResponse:
+def json_error(status: int, message: str, **headers: str) -> JSONResponse:
+    """A GraphQL-style error body, `{"errors": [{"message": ...}]}`, with `status`."""
     return JSONResponse({"errors": [{"message": message}]}, status_code=status, headers=headers)
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request's body, at most `limit` bytes (by its Content-Length first): every route's."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _BodyTooLarge
+        raise BodyTooLarge
     chunks, size = [], 0
     try:
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
-                raise _BodyTooLarge
+                raise BodyTooLarge
             chunks.append(chunk)
     except ClientDisconnect:
         client = f"{request.client.host}:{request.client.port}" if request.client else "a client"
         SERVER_LOGGER.warning(
             "%s disconnected before its request body was read; nothing was executed", client
         )
-        raise _ClientGone from None
+        raise ClientGone from None
     return b"".join(chunks)
 
 
-def _gone() -> Response:
+def gone() -> Response:
     """The answer to a client that has gone: nobody reads it."""
     return Response(status_code=400)
 
@@ -114,27 +124,26 @@ def build_app(
     async def graphql_endpoint(request: Request) -> Response:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not issuer.accepts(token.strip()):
-            return _error(
+            return json_error(
                 401,
                 "Authentication required: send Authorization: Bearer <token>.",
                 **{"WWW-Authenticate": "Bearer"},
             )
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type != "application/json":
-            return _error(415, f"Content-Type must be application/json, got {media_type!r}.")
+            return json_error(415, f"Content-Type must be application/json, got {media_type!r}.")
         try:
-            body = await _read_body(request, settings.max_body_bytes)
-        except _BodyTooLarge:
-            return _error(413, f"The body is larger than {settings.max_body_bytes} bytes.")
-        except _ClientGone:
-            return _gone()
+            body = await read_body(request, settings.max_body_bytes)
+        except BodyTooLarge:
+            return json_error(413, f"The body is larger than {settings.max_body_bytes} bytes.")
+        except ClientGone:
+            return gone()
         try:
-            data: Any = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            return _error(400, f"The body is not valid JSON: {exc}.")
-        except RecursionError:
             # A body of `[[[[...]]]]` under the size limit is enough to exhaust the stack.
-            return _error(400, "The body is not valid JSON: it is nested too deeply.")
+            data: Any = read_json(body, "it")
+        except JSONProblem as exc:
+            syntax = f"{exc.detail}: line {exc.line} column {exc.column}"
+            return json_error(400, f"The body is not valid JSON: {syntax if exc.line else exc}.")
         success, result = await graphql(
             schema,
             data,
@@ -154,11 +163,11 @@ def build_app(
         if media_type != "application/x-www-form-urlencoded":
             return JSONResponse({"error": "invalid_request"}, status_code=400)
         try:
-            body = await _read_body(request, 64 * 1024)
+            body = await read_body(request, 64 * 1024)
             form = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
-        except _ClientGone:
-            return _gone()
-        except (_BodyTooLarge, UnicodeDecodeError):
+        except ClientGone:
+            return gone()
+        except (BodyTooLarge, UnicodeDecodeError):
             return JSONResponse({"error": "invalid_request"}, status_code=400)
         if form.get("grant_type") != "client_credentials":
             return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)

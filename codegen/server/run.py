@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import secrets
 import signal
 import sqlite3
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+from codegen.atomic_write import write_atomically
 from codegen.errors import CodegenError
 from codegen.listening import bind, serve_on
 from codegen.server.app import ServerSettings, build_app
@@ -149,12 +149,3 @@ def _serve(options: ServeOptions, announce: Callable[[str], None]) -> None:
             await stop_webhooks()
 
         asyncio.run(run())
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` so that readers never see a partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-    Path(temporary).replace(path)

@@ -26,35 +26,19 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from codegen.runtime.webhooks import EVENT_CERTIFICATE_ACHIEVED
+from codegen.server.app import BodyTooLarge, ClientGone, gone, json_error, read_body
 from codegen.server.auth import TokenIssuer
 from codegen.server.delivery import DeliveryWorker, WebhookSettings
 from codegen.server.outbox import Outbox
 from codegen.server.storage import Storage
 
-__all__ = ["TRIGGER_PATH", "WebhookSettings", "start_webhooks"]
+# The route `webhooks trigger --server` posts to: one constant for both ends.
+from codegen.webhooks.trigger import TRIGGER_PATH
 
-TRIGGER_PATH = "/webhooks/trigger/"  # `webhooks trigger --server` posts here
+__all__ = ["WebhookSettings", "start_webhooks"]
 
 
 _BODY_LIMIT = 64 * 1024
-
-
-class _BodyTooLarge(Exception):
-    pass
-
-
-async def _read_limited(request: Request, limit: int) -> bytes:
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _BodyTooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message}]}, status_code=status)
 
 
 def add_trigger_route(
@@ -65,20 +49,26 @@ def add_trigger_route(
     async def trigger(request: Request) -> Response:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not issuer.accepts(token.strip()):
-            return _error(401, "Authentication required: send Authorization: Bearer <token>.")
+            return json_error(401, "Authentication required: send Authorization: Bearer <token>.")
         try:
-            data: Any = json.loads(await _read_limited(request, _BODY_LIMIT))
+            data: Any = json.loads(await read_body(request, _BODY_LIMIT))
             event = data["event"]
             user_id = uuid.UUID(data["userId"]) if data.get("userId") else None
             template_id = uuid.UUID(data["certificateId"]) if data.get("certificateId") else None
             if not isinstance(event, str) or not event:
                 raise TypeError(event)
-        except _BodyTooLarge:
-            return _error(413, "The body is larger than 64 KiB.")
+        except BodyTooLarge:
+            return json_error(413, "The body is larger than 64 KiB.")
+        except ClientGone:
+            return gone()
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
-            return _error(400, 'Expected JSON {"event": NAME, "userId"?: UUID, "certificateId"?}.')
+            return json_error(
+                400, 'Expected JSON {"event": NAME, "userId"?: UUID, "certificateId"?}.'
+            )
         if outbox.subscribed_url() is None:
-            return _error(409, "No webhook URL is subscribed: start the server with --webhook-url.")
+            return json_error(
+                409, "No webhook URL is subscribed: start the server with --webhook-url."
+            )
         if event != EVENT_CERTIFICATE_ACHIEVED:
             payload: dict[str, Any] = {"id": str(uuid.uuid4())}
             if user_id is not None:
@@ -96,21 +86,21 @@ def _issue_automatically(
     if user_id is None:
         users = storage.list_users()
         if not users:
-            return _error(409, "The server has no users to issue a certificate to.")
+            return json_error(409, "The server has no users to issue a certificate to.")
         user_id = users[0].id
     if template_id is None:
         templates = storage.list_certificate_ids()
         if not templates:
-            return _error(409, "The server has no certificate templates.")
+            return json_error(409, "The server has no certificate templates.")
         template_id = templates[0]
     certificate = storage.find_certificate(template_id)
     if certificate is None:
-        return _error(400, f"No certificate template has the id {template_id}.")
+        return json_error(400, f"No certificate template has the id {template_id}.")
     now = datetime.now(UTC)
     title = certificate.title if certificate.title is not None else certificate.name
     result = storage.issue(certificate, [user_id], title, None, now, now)
     if not result.succeeded:
-        return _error(400, f"No user has the id {user_id}.")
+        return json_error(400, f"No user has the id {user_id}.")
     return JSONResponse(
         {"event": EVENT_CERTIFICATE_ACHIEVED, "userId": str(user_id), "queued": 1},
         status_code=202,

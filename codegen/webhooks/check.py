@@ -24,7 +24,7 @@ from codegen.errors import CodegenError, TargetError
 from codegen.runtime.webhooks import SALT_HEADER, SIGNATURE_HEADER, sign
 from codegen.webhooks.samples import SignedDelivery, certificate_achieved, encode, sample_event
 
-__all__ = ["PROPERTIES", "CheckOptions", "CheckReport", "Exchange", "Outcome", "run_check"]
+__all__ = ["PROPERTIES", "CheckOptions", "CheckReport", "Exchange", "Outcome", "check_receiver"]
 
 _BODY_LIMIT = 300
 
@@ -251,7 +251,7 @@ PROPERTIES: dict[str, Callable[[_Sender], None]] = {
 }
 
 
-def run_check(
+def check_receiver(
     options: CheckOptions, *, on_outcome: Callable[[Outcome], None] | None = None
 ) -> CheckReport:
     """Check every property (or those named) against the receiver at `options.url`.

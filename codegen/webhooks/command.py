@@ -8,11 +8,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import uuid
 from typing import Any
 
-from codegen.errors import CodegenError
-from codegen.style import seconds
+from codegen.arguments import http_url, seconds, uuid_value
+from codegen.errors import EXIT_FOUND, EXIT_OK, CodegenError
 
 __all__ = ["add_serve_options", "add_webhooks_parser", "serve_options"]
 
@@ -33,31 +32,17 @@ exit codes:
 """
 
 
-def _user_id(text: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a UUID, got {text!r}") from None
-
-
-def _http_url(text: str) -> str:
-    if not text.startswith(("http://", "https://")):
-        raise argparse.ArgumentTypeError(f"must start with http:// or https://, got {text!r}")
-    return text
-
-
 def _secret_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--secret",
-        default=os.environ.get("PLUVO_WEBHOOK_SECRET"),
-        help="the subscription's signing secret (default: env PLUVO_WEBHOOK_SECRET)",
+        "--secret", help="the subscription's signing secret (default: env PLUVO_WEBHOOK_SECRET)"
     )
 
 
 def _require_secret(args: argparse.Namespace) -> str:
-    if not args.secret:
+    """--secret, else PLUVO_WEBHOOK_SECRET: read when the command runs, as every variable is."""
+    secret: str | None = args.secret or os.environ.get("PLUVO_WEBHOOK_SECRET")
+    if not secret:
         raise CodegenError("--secret (or PLUVO_WEBHOOK_SECRET) is required")
-    secret: str = args.secret
     return secret
 
 
@@ -66,7 +51,7 @@ def add_serve_options(serve: argparse.ArgumentParser) -> None:
     group = serve.add_argument_group("webhooks (see docs/webhooks.md)")
     group.add_argument(
         "--webhook-url",
-        type=_http_url,
+        type=http_url,
         metavar="URL",
         help="send EVENT_CERTIFICATE_ACHIEVED for every issued certificate to URL "
         "(default: no webhooks)",
@@ -120,8 +105,8 @@ exit codes (each command's --help has its own):
 
 def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) -> None:
     """`pluvo-codegen webhooks check|listen|trigger`."""
+    from codegen.arguments import HelpFormatter
     from codegen.credentials import add_credential_options
-    from codegen.style import HelpFormatter
 
     formatter = HelpFormatter
     webhooks = commands.add_parser(
@@ -143,7 +128,7 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
         formatter_class=formatter,
         parents=[config_options],
     )
-    check.add_argument("--url", required=True, type=_http_url, help="the receiver's URL")
+    check.add_argument("--url", required=True, type=http_url, help="the receiver's URL")
     _secret_option(check)
     check.add_argument(
         "--timeout",
@@ -154,7 +139,7 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
     )
     check.add_argument(
         "--user-id",
-        type=_user_id,
+        type=uuid_value,
         metavar="UUID",
         help="user id in the samples (default: a random one)",
     )
@@ -166,7 +151,7 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
         help="check only this property; repeat it (default: every property)",
     )
     check.add_argument("--format", choices=("text", "json"), default="text", help="report format")
-    check.set_defaults(command=run_check)
+    check.set_defaults(command=run_webhooks_check)
 
     listen = sub.add_parser(
         "listen",
@@ -184,11 +169,11 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
     )
     listen.add_argument(
         "--forward-to",
-        type=_http_url,
+        type=http_url,
         metavar="URL",
         help="pass every request on unchanged to your app at URL (default: not forwarded)",
     )
-    listen.set_defaults(command=run_listen)
+    listen.set_defaults(command=run_webhooks_listen)
 
     trigger = sub.add_parser(
         "trigger",
@@ -203,24 +188,24 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
     target = trigger.add_mutually_exclusive_group(required=True)
     target.add_argument(
         "--url",
-        type=_http_url,
+        type=http_url,
         help="the receiver to send the sample to (default: none; this or --server)",
     )
     target.add_argument(
         "--server",
-        type=_http_url,
+        type=http_url,
         help="a running `pluvo-codegen serve` (default: none; this or --url)",
     )
     _secret_option(trigger)
     trigger.add_argument(
         "--user-id",
-        type=_user_id,
+        type=uuid_value,
         metavar="UUID",
         help="the user (default: a random one; with --server, the server's first user)",
     )
     trigger.add_argument(
         "--certificate-id",
-        type=_user_id,
+        type=uuid_value,
         metavar="UUID",
         help="the template, with --server (default: the first by name)",
     )
@@ -232,13 +217,12 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
         help="how long the receiver or server may take",
     )
     add_credential_options(trigger, target="--server")
-    trigger.set_defaults(command=run_trigger)
+    trigger.set_defaults(command=run_webhooks_trigger)
 
 
-def run_check(args: argparse.Namespace) -> int:
+def run_webhooks_check(args: argparse.Namespace) -> int:
     """`pluvo-codegen webhooks check`."""
-    from codegen.webhooks.check import CheckOptions, Outcome
-    from codegen.webhooks.check import run_check as check_receiver
+    from codegen.webhooks.check import CheckOptions, Outcome, check_receiver
     from codegen.webhooks.report import (
         render_check_json,
         render_check_text,
@@ -261,10 +245,10 @@ def run_check(args: argparse.Namespace) -> int:
     sys.stdout.write(
         render_check_text(report, lines=False) if as_text else render_check_json(report)
     )
-    return 1 if report.violated else 0
+    return EXIT_FOUND if report.violated else EXIT_OK
 
 
-def run_listen(args: argparse.Namespace) -> int:
+def run_webhooks_listen(args: argparse.Namespace) -> int:
     """`pluvo-codegen webhooks listen`."""
     from codegen.webhooks.listen import ListenOptions, listen
 
@@ -272,10 +256,10 @@ def run_listen(args: argparse.Namespace) -> int:
         secret=_require_secret(args), host=args.host, port=args.port, forward_to=args.forward_to
     )
     listen(options, lambda line: print(line, flush=True))
-    return 0
+    return EXIT_OK
 
 
-def run_trigger(args: argparse.Namespace) -> int:
+def run_webhooks_trigger(args: argparse.Namespace) -> int:
     """`pluvo-codegen webhooks trigger`."""
     from codegen.credentials import auth_for
     from codegen.webhooks.trigger import ask_server, send_sample
@@ -302,13 +286,13 @@ def run_trigger(args: argparse.Namespace) -> int:
             ),
         )
         print(f"{args.server}: {args.event} queued for its webhook URL ({answer})")
-        return 0
+        return EXIT_OK
     if args.certificate_id is not None:
         raise CodegenError("--certificate-id goes with --server")
     sent = send_sample(args.event, args.url, _require_secret(args), args.user_id, args.timeout)
     print(f"{args.url}: {args.event} answered HTTP {sent.status}")
     if 200 <= sent.status < 300:
-        return 0
+        return EXIT_OK
     if sent.body:
         print(sent.body, file=sys.stderr)
-    return 1
+    return EXIT_FOUND

@@ -12,12 +12,13 @@ import httpx
 
 from codegen.credentials import token_errors
 from codegen.errors import TargetError, UnauthorisedError
+from codegen.json_reading import JSONProblem, read_json
 from codegen.runtime.retry import is_token_request
 from codegen.webhooks.samples import SignedDelivery, sample_event
 
 __all__ = ["TRIGGER_PATH", "ask_server", "send_sample"]
 
-# The reference server's route for it (see codegen/server/webhooks.py).
+# The reference server's route for it; codegen/server/webhooks.py serves this constant.
 TRIGGER_PATH = "/webhooks/trigger/"
 _SHOWN = 500  # characters of a receiver's answer shown
 
@@ -110,8 +111,8 @@ def ask_server(
     ):
         resent(url)
     try:
-        answer: Any = response.json()
-    except ValueError:
+        answer: Any = read_json(response.content, "the server's answer")
+    except JSONProblem:  # not JSON, or nested too deeply: the status and text say more
         answer = None
     if response.status_code == 401:
         raise UnauthorisedError(f"{url}: HTTP 401: the token was refused")

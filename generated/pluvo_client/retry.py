@@ -30,6 +30,8 @@ import httpx
 __all__ = [
     "NO_RETRY",
     "TOKEN_REQUEST",
+    "AnswerTooLarge",
+    "AnswerTooSlow",
     "BoundedBody",
     "RetryPolicy",
     "is_token_request",
@@ -181,9 +183,18 @@ def read_operation_type(document: str, operation_name: str | None) -> str | None
     return chosen[0] if len(chosen) == 1 else None
 
 
+class AnswerTooLarge(httpx.ReadError):
+    """Reading a `BoundedBody` that holds more than its `max_bytes`."""
+
+
+class AnswerTooSlow(httpx.ReadTimeout):
+    """Reading a `BoundedBody` that did not arrive in full by its deadline."""
+
+
 class BoundedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
     """A response body that must arrive by `deadline` (`time.monotonic()`) and hold at
-    most `max_bytes`; otherwise reading it raises `httpx.ReadTimeout` / `httpx.ReadError`.
+    most `max_bytes`; otherwise reading it raises `AnswerTooSlow` (an `httpx.ReadTimeout`)
+    or `AnswerTooLarge` (an `httpx.ReadError`).
 
     httpx's timeouts bound each wait for bytes, not the whole answer: a server that
     sends a byte now and then, or an endless body, would be read for ever.
@@ -205,11 +216,11 @@ class BoundedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
     def _check(self, chunk: bytes) -> bytes:
         self._size += len(chunk)
         if self._max_bytes is not None and self._size > self._max_bytes:
-            raise httpx.ReadError(
+            raise AnswerTooLarge(
                 f"the answer is larger than {self._max_bytes} bytes", request=self._request
             )
         if self._deadline is not None and time.monotonic() > self._deadline:
-            raise httpx.ReadTimeout(
+            raise AnswerTooSlow(
                 "the answer did not arrive in full within the timeout", request=self._request
             )
         return chunk

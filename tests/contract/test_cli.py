@@ -144,3 +144,31 @@ def test_a_user_id_that_is_not_a_uuid_is_a_usage_error(
     monkeypatch.setenv("PLUVO_USER_IDS", "not-a-uuid")
     assert contract("--url", "http://127.0.0.1:1/graphql/") == 2
     assert "PLUVO_USER_IDS" in capsys.readouterr().err
+
+
+def test_a_bad_url_from_the_environment_is_named_as_such_and_a_flag_beats_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLUVO_GRAPHQL_URL", "acme.pluvo.com/graphql/")
+    assert contract() == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "pluvo-codegen: PLUVO_GRAPHQL_URL must start with http:// or https://, "
+        "got 'acme.pluvo.com/graphql/'"
+    ]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    assert contract("--url", f"http://127.0.0.1:{port}/graphql/", "--token", "t") == 2
+    assert "unreachable" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["maybe", "on", "2"])
+def test_pluvo_allow_mutations_other_than_yes_or_no_is_a_usage_error(
+    value: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLUVO_ALLOW_MUTATIONS", value)
+    assert contract("--url", "http://127.0.0.1:1/graphql/", "--token", "t") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"pluvo-codegen: PLUVO_ALLOW_MUTATIONS: expected 1, true or yes (or 0, false, no), "
+        f"got {value!r}"
+    ]

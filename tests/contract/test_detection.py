@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import pytest
 
-from codegen.contract import ContractOptions, ContractReport, Status, run_contract
+from codegen.contract import ContractOptions, ContractReport, Status, check_contract
 from codegen.credentials import BearerToken
 
 from .broken_server import BUGS, PAGE_BUGS
@@ -92,7 +92,7 @@ def run_kit_on(served: Served, bug: str, seed: int) -> ContractReport:
         properties=(*detection.first, detection.violated),
         jobs=1,
     )
-    return run_contract(options)
+    return check_contract(options)
 
 
 def check_broken_servers(

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from codegen.contract import ContractOptions, Status, run_contract
+from codegen.contract import ContractOptions, Status, check_contract
 from codegen.contract.outcome import ContractReport
 from codegen.credentials import BearerToken
 
@@ -51,7 +51,7 @@ def check(served: Served, url: str, prop: str, seed: int) -> ContractReport:
         properties=(prop,),
         jobs=1,
     )
-    return run_contract(options)
+    return check_contract(options)
 
 
 def test_every_path_bug_has_the_property_that_catches_it() -> None:

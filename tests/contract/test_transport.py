@@ -24,8 +24,7 @@ from client.scripted import (
 )
 
 from codegen.cli import main
-from codegen.contract import ContractOptions
-from codegen.contract import run_contract as check_contract
+from codegen.contract import ContractOptions, check_contract
 from codegen.contract.exchange_recorder import ExchangeRecorder, OutcomeUnknownError, is_mutation
 from codegen.credentials import BearerToken, ClientCredentials
 from codegen.errors import TargetError, UnauthorisedError

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import collections.abc
 import io
 import re
@@ -15,37 +14,22 @@ from uuid import UUID
 
 import pytest
 
-from codegen.cli import build_parser
-from codegen.style import color_enabled, describe_changes
-from conftest import Project
+from codegen.generate import describe_changes
+from codegen.style import color_enabled
+from conftest import Project, all_commands
 
 from .conftest import REPO, run
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _commands() -> dict[str, argparse.ArgumentParser]:
-    """Every command, nested ones (`webhooks check`) included, by its full name."""
-    found: dict[str, argparse.ArgumentParser] = {}
-
-    def walk(prefix: str, parser: argparse.ArgumentParser) -> None:
-        for action in parser._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                for name, sub in action.choices.items():
-                    found[f"{prefix}{name}"] = sub
-                    walk(f"{prefix}{name} ", sub)
-
-    walk("", build_parser())
-    return found
-
-
 def test_every_command_help_lists_its_own_exit_codes() -> None:
-    for name, sub in _commands().items():
+    for name, sub in all_commands().items():
         text = sub.format_help()
         assert "exit codes" in text, name
         codes = re.findall(r"^  ([0-9])  ", text.split("exit codes", 1)[1], re.MULTILINE)
         assert codes and codes[0] == "0", name
-    helps = {name: sub.format_help() for name, sub in _commands().items()}
+    helps = {name: sub.format_help() for name, sub in all_commands().items()}
     # validate and generate cannot find drift: their help does not offer exit 1.
     for name in ("validate", "generate", "init", "pull"):
         assert not re.search(r"^  1  ", helps[name], re.MULTILINE), name
@@ -55,7 +39,7 @@ def test_every_command_help_lists_its_own_exit_codes() -> None:
 
 def test_every_option_of_every_command_has_help_with_its_default() -> None:
     missing = []
-    for name, sub in _commands().items():
+    for name, sub in all_commands().items():
         formatter = sub._get_formatter()
         for action in sub._actions:
             if not action.option_strings or action.dest == "help":
@@ -67,7 +51,7 @@ def test_every_option_of_every_command_has_help_with_its_default() -> None:
 
 
 def test_init_config_help_names_the_file_init_writes_not_the_nearest_one() -> None:
-    commands = _commands()
+    commands = all_commands()
     for name, default in (("init", "DIR/pyproject.toml"), ("check", "the nearest pyproject.toml")):
         (config,) = [a for a in commands[name]._actions if a.dest == "config"]
         assert f"(default: {default})" in str(config.help), name
@@ -80,7 +64,7 @@ def test_every_command_takes_config(tmp_path: Path, capsys: pytest.CaptureFixtur
         "webhooks check": ["--url", "http://127.0.0.1:9/"],
         "webhooks trigger": ["EVENT", "--url", "http://127.0.0.1:9/"],
     }
-    for name, sub in _commands().items():
+    for name, sub in all_commands().items():
         if name == "webhooks":  # a group: its commands are checked one by one
             continue
         args = sub.parse_args([*positional.get(name, []), "--config", "x.toml"])
@@ -333,3 +317,45 @@ def test_a_timeout_that_is_not_a_positive_number_is_a_usage_error(
     err = capsys.readouterr().err
     assert "argument --timeout:" in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_command_runs_a_run_function_of_a_command_module() -> None:
+    """`pluvo-codegen webhooks check` runs `run_webhooks_check` in a room's `command.py`.
+
+    So a newcomer finds any command's code from its name: cli.py for the generator's own
+    commands, else `codegen/<room>/command.py`, whose `add_<room>_parser(s)` cli.py calls.
+    """
+    handlers = {}
+    for name, parser in all_commands().items():
+        handler = parser.get_default("command")
+        if handler is not None:
+            handlers[name] = f"{handler.__module__}.{handler.__name__}"
+    assert len(handlers) >= 12
+    wrong = {
+        name: where
+        for name, where in handlers.items()
+        if not where.endswith(".run_" + name.replace(" ", "_"))
+        or not where.rpartition(".")[0].endswith(("codegen.cli", ".command"))
+    }
+    assert wrong == {}
+
+
+def test_every_failure_line_has_the_same_prefix_red_only_on_a_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`complain` is how cli.py and every room's command state a failure."""
+    from codegen.style import complain, set_mode
+
+    set_mode("always")
+    try:
+        complain("it broke")
+    finally:
+        set_mode("auto")
+    assert capsys.readouterr().err == "\x1b[31;1mpluvo-codegen:\x1b[0m it broke\n"
+    complain("it broke")  # stderr is not a terminal here
+    assert capsys.readouterr().err == "pluvo-codegen: it broke\n"
+    sources = [p for p in (REPO / "codegen").rglob("*.py") if "runtime" not in p.parts]
+    by_hand = [
+        f"{p.relative_to(REPO)}" for p in sources if '"pluvo-codegen: ' in p.read_text("utf-8")
+    ]
+    assert by_hand == []

@@ -15,7 +15,7 @@ import pytest
 from evolution.fake_endpoint import run_endpoint
 
 from codegen.cli import main
-from codegen.downstream import CHECK_FILES
+from codegen.downstream.init import CHECK_FILES
 
 from .conftest import REPO, answering, run, tree
 
@@ -233,10 +233,10 @@ def test_init_names_a_file_where_a_folder_goes_and_writes_nothing(
 def test_init_undoes_what_it_created_when_a_write_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import codegen.downstream
+    import codegen.downstream.init
 
     (tmp_path / "README.md").write_text("mine\n", encoding="utf-8")
-    real = codegen.downstream._create
+    real = codegen.downstream.init._create
     calls = []
 
     def full_disk(path: Path, data: bytes, made: list[Path]) -> None:
@@ -245,13 +245,13 @@ def test_init_undoes_what_it_created_when_a_write_fails(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         real(path, data, made)
 
-    monkeypatch.setattr(codegen.downstream, "_create", full_disk)
+    monkeypatch.setattr(codegen.downstream.init, "_create", full_disk)
     assert run("init", str(tmp_path)) == 2
     err = capsys.readouterr().err
     assert "No space left on device (nothing was written)" in err
     assert [p.name for p in tmp_path.iterdir()] == ["README.md"]
     # Once the disk has room again, init runs: no clash with a half-written scaffold.
-    monkeypatch.setattr(codegen.downstream, "_create", real)
+    monkeypatch.setattr(codegen.downstream.init, "_create", real)
     assert run("init", str(tmp_path)) == 0
     assert run("check", "--config", str(tmp_path / "pyproject.toml")) == 0
 

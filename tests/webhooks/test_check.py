@@ -9,7 +9,7 @@ import pytest
 
 from codegen.cli import main
 from codegen.errors import TargetError
-from codegen.webhooks.check import PROPERTIES, CheckOptions, run_check
+from codegen.webhooks.check import PROPERTIES, CheckOptions, check_receiver
 
 from .loopback import serve_asgi
 from .receivers import BUGS, SECRET, SLOW_SECONDS, receivers
@@ -27,7 +27,7 @@ def correct_url(base: str) -> str:
 
 
 def test_a_correct_receiver_holds_every_property(correct_url: str) -> None:
-    report = run_check(CheckOptions(url=correct_url, secret=SECRET, timeout=10))
+    report = check_receiver(CheckOptions(url=correct_url, secret=SECRET, timeout=10))
     assert [o.name for o in report.outcomes] == list(PROPERTIES)
     assert report.violated == [], [o.reason for o in report.violated]
     assert all(o.exchanges for o in report.outcomes)
@@ -39,7 +39,7 @@ def test_each_broken_receiver_is_caught_by_the_properties_that_should_catch_it(
 ) -> None:
     _, expected = BUGS[bug]
     timeout = SLOW_SECONDS / 2 if bug == "too_slow_for_certificates" else 10.0
-    report = run_check(CheckOptions(url=f"{base}/bug/{bug}", secret=SECRET, timeout=timeout))
+    report = check_receiver(CheckOptions(url=f"{base}/bug/{bug}", secret=SECRET, timeout=timeout))
     assert {o.name for o in report.violated} == expected
     for outcome in report.violated:
         assert outcome.reason and outcome.exchanges
@@ -48,7 +48,7 @@ def test_each_broken_receiver_is_caught_by_the_properties_that_should_catch_it(
 def test_a_410_is_reported_as_disabling_the_subscription(base: str) -> None:
     url = f"{base}/bug/answers_410_when_refusing"
     only = ("other_secrets_are_refused",)
-    report = run_check(CheckOptions(url=url, secret=SECRET, properties=only))
+    report = check_receiver(CheckOptions(url=url, secret=SECRET, properties=only))
     assert [o.name for o in report.outcomes] == list(only)
     (outcome,) = report.violated
     assert "HTTP 410" in (outcome.reason or "")
@@ -102,7 +102,7 @@ def test_nothing_listening_is_exit_2_not_a_violation(capsys: pytest.CaptureFixtu
     assert captured.out == ""
     assert "cannot connect" in captured.err
     with pytest.raises(TargetError):
-        run_check(CheckOptions(url=url, secret=SECRET))
+        check_receiver(CheckOptions(url=url, secret=SECRET))
 
 
 @pytest.mark.parametrize(

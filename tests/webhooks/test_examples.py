@@ -13,7 +13,7 @@ import httpx
 import pytest
 from server.reference import REPO
 
-from codegen.webhooks.check import PROPERTIES, CheckOptions, run_check
+from codegen.webhooks.check import PROPERTIES, CheckOptions, check_receiver
 from codegen.webhooks.samples import SignedDelivery, certificate_achieved
 from pluvo_client.webhooks import CertificateAchieved
 
@@ -59,7 +59,7 @@ def example(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_each_documented_receiver_holds_every_property(example: tuple[str, list[Any]]) -> None:
     url, _ = example
-    report = run_check(CheckOptions(url=url, secret=SECRET, timeout=10))
+    report = check_receiver(CheckOptions(url=url, secret=SECRET, timeout=10))
     assert [o.name for o in report.outcomes] == list(PROPERTIES)
     assert report.violated == [], [o.reason for o in report.violated]
 

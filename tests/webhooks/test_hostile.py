@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from codegen.errors import TargetError
 from codegen.server.run import ServeOptions
-from codegen.webhooks.check import CheckOptions, CheckReport, run_check
+from codegen.webhooks.check import CheckOptions, CheckReport, check_receiver
 from codegen.webhooks.listen import ListenOptions, build_listener, describe
 from codegen.webhooks.samples import SignedDelivery, certificate_achieved
 from codegen.webhooks.trigger import send_sample
@@ -120,7 +120,7 @@ def test_check_gives_each_delivery_its_timeout_in_all_against_a_trickling_receiv
         only = ("valid_events_get_2xx",)
         thread = threading.Thread(
             target=lambda: done.append(
-                run_check(CheckOptions(url=url, secret=SECRET, timeout=0.5, properties=only))
+                check_receiver(CheckOptions(url=url, secret=SECRET, timeout=0.5, properties=only))
             ),
             daemon=True,
         )

@@ -18,7 +18,7 @@ import pytest
 from server.reference import REPO
 
 from codegen.cli import main
-from codegen.webhooks.check import CheckOptions, run_check
+from codegen.webhooks.check import CheckOptions, check_receiver
 from codegen.webhooks.samples import SignedDelivery, certificate_achieved, sample_event
 from pluvo_client.webhooks import CertificateAchieved, parse_event
 
@@ -96,7 +96,7 @@ def test_the_listener_verifies_each_delivery_and_prints_one_line_per_event() -> 
         assert post(listener.url, garbage).status_code == 400
         assert listener.line().startswith("? user=- verified but UNREADABLE (the body is not JSON")
         # Without --forward-to it answers as a correct receiver does.
-        report = run_check(CheckOptions(url=listener.url, secret=SECRET, timeout=10))
+        report = check_receiver(CheckOptions(url=listener.url, secret=SECRET, timeout=10))
         assert report.violated == []
     assert "Traceback" not in listener.stderr
     assert SECRET not in listener.stderr
@@ -155,3 +155,22 @@ def test_trigger_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None
     assert "--certificate-id goes with --server" in capsys.readouterr().err
     assert main(["webhooks", "trigger", "E", "--server", "http://127.0.0.1:9/"]) == 2
     assert "--server needs --token" in capsys.readouterr().err
+
+
+def test_the_secret_comes_from_the_flag_else_the_environment_when_the_command_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As with every variable: read when the command runs, not when the parser is built."""
+    from codegen.cli import build_parser
+    from codegen.errors import CodegenError
+    from codegen.webhooks.command import _require_secret
+
+    monkeypatch.delenv("PLUVO_WEBHOOK_SECRET", raising=False)
+    parser = build_parser()
+    monkeypatch.setenv("PLUVO_WEBHOOK_SECRET", "from-env")
+    assert _require_secret(parser.parse_args(["webhooks", "listen"])) == "from-env"
+    flag = parser.parse_args(["webhooks", "listen", "--secret", "from-flag"])
+    assert _require_secret(flag) == "from-flag"
+    monkeypatch.setenv("PLUVO_WEBHOOK_SECRET", "")
+    with pytest.raises(CodegenError, match=r"^--secret \(or PLUVO_WEBHOOK_SECRET\) is required$"):
+        _require_secret(parser.parse_args(["webhooks", "listen"]))
