@@ -79,6 +79,17 @@ def positive_int(text: str) -> int:
     return value
 
 
+def non_negative_int(text: str) -> int:
+    """An argparse type for a count that may be zero, such as `serve --users M`."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def uuid_value(text: str) -> uuid.UUID:
     """An argparse type for `--user-id UUID` and the like."""
     try:

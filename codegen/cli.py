@@ -6,7 +6,6 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from codegen.arguments import HelpFormatter, VersionAction, add_common_options
 from codegen.errors import EXIT_FOUND, EXIT_INVALID, EXIT_OK, CodegenError, DocumentError
@@ -31,7 +30,6 @@ COMMAND_EXIT_CODES = {
     + "     (the package is then left byte-identical)\n",
     "check": "exit codes:\n  0  the package is exactly what generate would write\n"
     "  1  drift: a file is stale, missing or extra (each is named, with a diff)\n" + _INVALID,
-    "serve": "exit codes:\n  0  the server was stopped (Ctrl-C or SIGTERM)\n" + _INVALID,
 }
 
 
@@ -67,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     from codegen.contract.command import add_contract_parser
     from codegen.downstream.command import add_downstream_parsers
     from codegen.evolution.command import add_evolution_parsers
+    from codegen.server.command import add_serve_parser
 
     parser = argparse.ArgumentParser(
         prog="pluvo-codegen",
@@ -108,22 +107,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_downstream_parsers(commands, config_options)
     add_webhooks_parser(commands, config_options)
     return parser
-
-
-def add_serve_parser(commands: Any, config_options: argparse.ArgumentParser) -> None:
-    """`pluvo-codegen serve`: its options live in codegen/server/command.py."""
-    from codegen.server.command import add_serve_arguments, run_serve_command
-
-    sub = commands.add_parser(
-        "serve",
-        parents=[config_options],
-        help="run the reference server: a local Pluvo over HTTP and SQLite",
-        description="Serve the schema's certificate API on loopback, backed by SQLite.",
-        epilog=COMMAND_EXIT_CODES["serve"],
-        formatter_class=HelpFormatter,
-    )
-    add_serve_arguments(sub)
-    sub.set_defaults(command=run_serve_command)
 
 
 def run_validate(args: argparse.Namespace) -> int:

@@ -63,6 +63,12 @@ def complain(message: str) -> None:
     print(f"{paint('pluvo-codegen:', 'red', 'bold', stream=sys.stderr)} {message}", file=sys.stderr)
 
 
+def warn(message: str) -> None:
+    """Print `pluvo-codegen: warning: message` on stderr: something to know, not a failure."""
+    prefix = paint("pluvo-codegen: warning:", "yellow", "bold", stream=sys.stderr)
+    print(f"{prefix} {message}", file=sys.stderr)
+
+
 def paint_diff(diff: str) -> str:
     """A unified diff with removed lines red, added green and hunk headers cyan."""
     if not color_enabled(sys.stdout):

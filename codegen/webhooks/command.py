@@ -12,6 +12,7 @@ from typing import Any
 
 from codegen.arguments import http_url, seconds, uuid_value
 from codegen.errors import EXIT_FOUND, EXIT_OK, CodegenError
+from codegen.style import warn
 
 __all__ = ["add_serve_options", "add_webhooks_parser", "serve_options"]
 
@@ -279,10 +280,9 @@ def run_webhooks_trigger(args: argparse.Namespace) -> int:
             args.user_id,
             args.certificate_id,
             args.timeout,
-            resent=lambda url: print(
-                f"pluvo-codegen: warning: {url} answered HTTP 401 and was asked once more with "
-                "a renewed token; a server that queued the event before refusing queued it twice",
-                file=sys.stderr,
+            resent=lambda url: warn(
+                f"{url} answered HTTP 401 and was asked once more with a renewed token; a "
+                "server that queued the event before refusing queued it twice"
             ),
         )
         print(f"{args.server}: {args.event} queued for its webhook URL ({answer})")
