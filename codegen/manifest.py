@@ -235,6 +235,8 @@ class Verification:
     edited: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    # As generated once CRLF is read as LF (a checkout with git's core.autocrlf=true).
+    crlf: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.edited or self.added or self.missing)
@@ -249,22 +251,39 @@ def _package_files(package: Path) -> Iterable[tuple[str, Path]]:
 
 
 def verify_files(package: Path, manifest: Manifest) -> Verification:
-    """Hash every file of `package` (but `__pycache__`) and compare with `manifest`."""
+    """Hash every file of `package` (but `__pycache__`) and compare with `manifest`.
+
+    Line endings are not compared: a file whose bytes differ is hashed again with each
+    CRLF read as LF, since git with `core.autocrlf=true` checks out every text file
+    with CRLF. Any other change, one character included, still differs.
+    """
+    expected = {n: h for n, h in manifest.files.items() if n != MANIFEST_NAME}
     actual: dict[str, str] = {}
+    crlf: list[str] = []
     for name, path in _package_files(package):
         if name == MANIFEST_NAME:
             continue
+        if path.is_symlink():
+            actual[name] = "symlink"
+            continue
         try:
-            actual[name] = _sha256(path.read_bytes()) if not path.is_symlink() else "symlink"
+            data = path.read_bytes()
         except OSError as exc:
             actual[name] = f"unreadable: {exc.strerror}"
-    expected = {n: h for n, h in manifest.files.items() if n != MANIFEST_NAME}
+            continue
+        actual[name] = _sha256(data)
+        if actual[name] != expected.get(name) and b"\r\n" in data:
+            as_lf = _sha256(data.replace(b"\r\n", b"\n"))
+            if as_lf == expected.get(name):
+                actual[name] = as_lf
+                crlf.append(name)
     return Verification(
         edited=tuple(
             sorted(n for n in expected.keys() & actual.keys() if expected[n] != actual[n])
         ),
         added=tuple(sorted(actual.keys() - expected.keys())),
         missing=tuple(sorted(expected.keys() - actual.keys())),
+        crlf=tuple(sorted(crlf)),
     )
 
 
