@@ -38,9 +38,10 @@ __all__ = [
 INIT_EXIT_CODES = """\
 exit codes:
   0  the files were written and the client generated; `pluvo-codegen check` now exits 0
-  2  a file to write exists already (each clash is named; nothing is written), the
-     schema could not be pulled (its token URL failing is named), bad credentials,
-     or the operations do not fit the pulled schema
+  2  a file to write exists already, or a folder on the way is a symbolic link out of
+     DIR (each is named; nothing is written), the schema could not be pulled (its
+     token URL failing is named), bad credentials, or the operations do not fit the
+     pulled schema
 """
 
 VERIFY_EXIT_CODES = """\
