@@ -160,7 +160,9 @@ def run_check(args: argparse.Namespace) -> int:
 
     for kind, names in (("stale", drift.stale), ("missing", drift.missing), ("extra", drift.extra)):
         for name in names:
-            print(f"{paint(kind + ':', 'red')} {package}/{name}")
+            # A file generate did not write makes generate refuse (docs/generate-safety.md).
+            note = " (not written by pluvo-codegen: generate refuses)" * (name in drift.foreign)
+            print(f"{paint(kind + ':', 'red')} {package}/{name}{note}")
     for name in drift.stale:
         sys.stdout.write(paint_diff(drift.diffs[name]))
     count = len(drift.stale) + len(drift.missing) + len(drift.extra)

@@ -2,7 +2,8 @@
 
     CodegenError                 bad input or usage; the CLI exits 2
     ├── ConfigError              the TOML config is missing, unreadable or wrong
-    ├── DocumentError            the schema or the operations are invalid; carries
+    ├── DocumentError            the schema or the operations are invalid, or the
+    │                            package holds files generate did not write; carries
     │                            every Diagnostic found: a message at a Location
     ├── GenerationError          ariadne-codegen refused input that validated
     ├── SchemaSourceError        a schema to pull or diff cannot be fetched or read:
@@ -87,7 +88,11 @@ class ConfigError(CodegenError):
 
 
 class DocumentError(CodegenError):
-    """The schema or the operations are invalid; `diagnostics` lists every problem."""
+    """Invalid input, one problem per file or place; `diagnostics` lists every problem.
+
+    The schema or the operations are invalid, or (for `generate`) the package holds
+    files it did not write.
+    """
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.diagnostics = sorted(set(diagnostics))

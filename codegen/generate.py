@@ -5,7 +5,9 @@ temporary folder and returns the files as bytes. `write_package` then replaces
 the package folder in one rename, and `find_drift` compares it byte for byte.
 
 `write_package` replaces only what this tool owns (`check_package_dir`): never
-the config's folder, the schema or the operations, nor a folder it did not write.
+the config's folder, the schema or the operations, nor a folder it did not write,
+nor a file inside the package that it did not write (`foreign_files`): those make it
+refuse, one line per file, before anything is written.
 A package folder that is a symbolic link is followed: the folder it points to is
 replaced atomically and the link is left as it is. Any OS error (a read-only
 folder, a full disk, a file in the way) is one line naming the path, exit 2, and
@@ -20,14 +22,14 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from codegen.config import Config
-from codegen.errors import CodegenError, GenerationError
-from codegen.manifest import MANIFEST_NAME, has_manifest, manifest_bytes
+from codegen.errors import CodegenError, Diagnostic, DocumentError, GenerationError
+from codegen.manifest import MANIFEST_NAME, has_manifest, manifest_bytes, read_manifest
 from codegen.sources import Sources
 from codegen.style import paint
 
@@ -36,6 +38,7 @@ __all__ = [
     "check_package_dir",
     "describe_changes",
     "find_drift",
+    "foreign_files",
     "is_generated_package",
     "read_tree",
     "render_package",
@@ -49,12 +52,17 @@ _EXTRA_FILES: Mapping[str, bytes] = {"py.typed": b""}
 
 @dataclass(frozen=True)
 class Drift:
-    """How the package on disk differs from what `generate` would write."""
+    """How the package on disk differs from what `generate` would write.
+
+    `extra` holds every file `generate` would not write; `foreign` the ones among them
+    it did not write either (`foreign_files`), which make `generate` refuse.
+    """
 
     stale: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
     diffs: Mapping[str, str] = field(default_factory=dict)
+    foreign: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.stale or self.missing or self.extra)
@@ -207,6 +215,7 @@ def find_drift(config: Config, expected: Mapping[str, bytes]) -> Drift:
         missing=tuple(sorted(expected.keys() - actual.keys())),
         extra=tuple(sorted(actual.keys() - expected.keys())),
         diffs={name: _diff(shown[name], actual[name], expected[name]) for name in stale},
+        foreign=tuple(foreign_files(config.package_dir, actual.keys(), expected.keys())),
     )
 
 
@@ -310,6 +319,40 @@ def check_package_dir(config: Config) -> Path:
     return real
 
 
+FOREIGN = "not written by pluvo-codegen; move it out of the package or delete it"
+UNRECORDED = (
+    f"not a file generate writes now, and the package has no {MANIFEST_NAME} to tell"
+    " whether pluvo-codegen wrote it; move it out of the package or delete it"
+)
+
+
+def foreign_files(package: Path, on_disk: Iterable[str], expected: Iterable[str]) -> list[str]:
+    """The files of `package` (names in `on_disk`) that `generate` must not delete.
+
+    The package's manifest is the record of what the last `generate` wrote: a file it
+    does not list (nor the manifest itself) is someone else's. A package from before
+    manifests existed has no record, so only the names this generation writes
+    (`expected`) are taken as ours; a removed operation's module there is named too,
+    and the user deletes it once. `__pycache__` is never read (see `read_tree`).
+    """
+    try:
+        manifest = read_manifest(package)
+    except CodegenError:
+        ours = set(expected)
+    else:
+        ours = {*manifest.files, MANIFEST_NAME}
+    return sorted(set(on_disk) - ours)
+
+
+def _refuse_foreign_files(
+    target: Path, names: Iterable[str], files: Mapping[str, bytes], shown: Callable[[str], str]
+) -> None:
+    foreign = foreign_files(target, names, files.keys())
+    if foreign:
+        why = FOREIGN if has_manifest(target) else UNRECORDED
+        raise DocumentError(Diagnostic(shown(name), 0, 0, why) for name in foreign)
+
+
 def _within(inner: Path, outer: Path) -> bool:
     return inner == outer or outer in inner.parents
 
@@ -322,8 +365,12 @@ def write_package(config: Config, files: Mapping[str, bytes]) -> bool:
     becomes one `CodegenError` line naming the package, the error and the file.
     """
     target = check_package_dir(config)
+
+    def shown(name: str) -> str:
+        return config.display(config.package_dir / name)
+
     try:
-        return _swap(target, files, config.display)
+        return _swap(target, files, config.display, shown)
     except OSError as exc:
         where = f" ({config.display(Path(exc.filename))})" if exc.filename else ""
         raise CodegenError(
@@ -332,12 +379,20 @@ def write_package(config: Config, files: Mapping[str, bytes]) -> bool:
         ) from None
 
 
-def _swap(target: Path, files: Mapping[str, bytes], display: Callable[[Path], str]) -> bool:
+def _swap(
+    target: Path,
+    files: Mapping[str, bytes],
+    display: Callable[[Path], str],
+    shown: Callable[[str], str],
+) -> bool:
     target.parent.mkdir(parents=True, exist_ok=True)
     with _locked(target.parent):
         # Read under the lock: another run may have swapped its package in meanwhile.
-        if read_tree(target) == dict(files) and target.is_dir():
+        old = read_tree(target)
+        if old == dict(files) and target.is_dir():
             return False
+        # The old package is deleted by the swap: refuse while it holds anyone else's file.
+        _refuse_foreign_files(target, old.keys(), files, shown)
         return _swap_locked(target, files, display)
 
 

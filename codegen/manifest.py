@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -38,11 +38,13 @@ __all__ = [
     "Verification",
     "check_operations",
     "embedded_operations",
+    "enum_values",
     "field_types",
     "has_manifest",
     "manifest_bytes",
     "read_manifest",
     "selected_fields",
+    "unrecorded_enums",
     "verify_files",
 ]
 
@@ -76,7 +78,7 @@ def manifest_bytes(config: Config, sources: Sources, files: Mapping[str, bytes])
         }
     client = f"{config.section.get('client_file_name', 'client')}.py"
     fields = field_types(sources.schema, files[client].decode("utf-8")) if client in files else {}
-    content = {
+    content: dict[str, Any] = {
         "generator": GENERATOR,
         "format": FORMAT,
         "version": versions.pop(GENERATOR),
@@ -88,6 +90,11 @@ def manifest_bytes(config: Config, sources: Sources, files: Mapping[str, bytes])
         "fields": fields,
         "files": {name: _sha256(data) for name, data in sorted(files.items())},
     }
+    # Only when the operations select an enum, so that other packages' manifests keep
+    # the bytes they had before enum values were recorded.
+    enums = enum_values(sources.schema, fields)
+    if enums:
+        content["enums"] = enums
     return (json.dumps(content, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -106,6 +113,9 @@ class Manifest:
     files: Mapping[str, str]
     # Per operation, the type of each field it selects (see `field_types`).
     fields: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # The values of each enum the operations select (see `enum_values`); None when the
+    # manifest has no `enums` key: no enum selected, or an older pluvo-codegen wrote it.
+    enums: Mapping[str, tuple[str, ...]] | None = None
 
 
 def _not_ours(package: Path, shown: str, why: str) -> CodegenError:
@@ -152,6 +162,7 @@ def read_manifest(package: Path, shown: str | None = None) -> Manifest:
             operations={k: _mapping(v) for k, v in _mapping_of(data["operations"]).items()},
             files=_mapping(data["files"]),
             fields={k: _mapping(v) for k, v in _mapping_of(data.get("fields", {})).items()},
+            enums=None if "enums" not in data else _enums(data["enums"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise _not_ours(package, shown, f"{MANIFEST_NAME} is incomplete: {exc}") from exc
@@ -205,6 +216,15 @@ def _mapping(value: Any) -> dict[str, str]:
     return {k: _text(v) for k, v in _mapping_of(value).items()}
 
 
+def _enums(value: Any) -> dict[str, tuple[str, ...]]:
+    def values(listed: Any) -> tuple[str, ...]:
+        if not isinstance(listed, list):
+            raise TypeError(f"expected a list of enum values, got {listed!r}")
+        return tuple(_text(item) for item in listed)
+
+    return {k: values(v) for k, v in _mapping_of(value).items()}
+
+
 # --------------------------------------------------------------------------- files
 
 
@@ -215,6 +235,8 @@ class Verification:
     edited: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    # As generated once CRLF is read as LF (a checkout with git's core.autocrlf=true).
+    crlf: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.edited or self.added or self.missing)
@@ -229,22 +251,39 @@ def _package_files(package: Path) -> Iterable[tuple[str, Path]]:
 
 
 def verify_files(package: Path, manifest: Manifest) -> Verification:
-    """Hash every file of `package` (but `__pycache__`) and compare with `manifest`."""
+    """Hash every file of `package` (but `__pycache__`) and compare with `manifest`.
+
+    Line endings are not compared: a file whose bytes differ is hashed again with each
+    CRLF read as LF, since git with `core.autocrlf=true` checks out every text file
+    with CRLF. Any other change, one character included, still differs.
+    """
+    expected = {n: h for n, h in manifest.files.items() if n != MANIFEST_NAME}
     actual: dict[str, str] = {}
+    crlf: list[str] = []
     for name, path in _package_files(package):
         if name == MANIFEST_NAME:
             continue
+        if path.is_symlink():
+            actual[name] = "symlink"
+            continue
         try:
-            actual[name] = _sha256(path.read_bytes()) if not path.is_symlink() else "symlink"
+            data = path.read_bytes()
         except OSError as exc:
             actual[name] = f"unreadable: {exc.strerror}"
-    expected = {n: h for n, h in manifest.files.items() if n != MANIFEST_NAME}
+            continue
+        actual[name] = _sha256(data)
+        if actual[name] != expected.get(name) and b"\r\n" in data:
+            as_lf = _sha256(data.replace(b"\r\n", b"\n"))
+            if as_lf == expected.get(name):
+                actual[name] = as_lf
+                crlf.append(name)
     return Verification(
         edited=tuple(
             sorted(n for n in expected.keys() & actual.keys() if expected[n] != actual[n])
         ),
         added=tuple(sorted(actual.keys() - expected.keys())),
         missing=tuple(sorted(expected.keys() - actual.keys())),
+        crlf=tuple(sorted(crlf)),
     )
 
 
@@ -329,13 +368,18 @@ def check_operations(
     schema: Any,
     source_name: str,
     recorded: Mapping[str, Mapping[str, str]] | None = None,
+    enums: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Breakage]:
     """Validate each operation against `schema` (a GraphQLSchema) with graphql-core.
 
     An operation that validates can still break the client: a field it selects may
     now answer another type (`String` → `Int`), null where it never did, or a list.
     With `recorded` (the manifest's `fields`), each selected field's type is
-    compared with the one the client's models were generated for.
+    compared with the one the client's models were generated for. With `enums` (the
+    manifest's `enums`), a selected enum that gained a value breaks too: the
+    generated enum class refuses a value it does not list, so pydantic cannot read
+    an answer that carries it. An enum the operations only send (an argument, a
+    variable) is not selected, and new values there are harmless.
     """
     from graphql import NoUnusedFragmentsRule, Source, parse, specified_rules, validate
 
@@ -357,17 +401,74 @@ def check_operations(
         if errors or not was:
             continue
         for path, (now, node) in selected_fields(schema, document).items():
-            if path in was and not _still_reads(was[path], now):
-                shown = _type_text(now)
-                message = (
-                    f"{operation.name} breaks against {source_name}: {path} was "
-                    f"{was[path].replace(_COMPOSITE, 'an object')}, is now {shown}"
-                )
+            if path not in was:
+                continue
+            why: str | None
+            if not _still_reads(was[path], now):
+                why = f"was {was[path].replace(_COMPOSITE, 'an object')}, is now {_type_text(now)}"
+            else:
+                why = _new_enum_values(now, (enums or {}).get(_leaf_name(was[path])))
+            if why:
+                message = f"{operation.name} breaks against {source_name}: {path} {why}"
                 line, column = _place(operation, *_line_column(node))
                 broken.append(
                     Breakage(operation.name, Diagnostic(operation.path, line, column, message))
                 )
     return broken
+
+
+def _leaf_name(recorded: str) -> str:
+    """`Status` in a recorded type such as `[Status!]!`."""
+    return recorded.strip("[]!")
+
+
+def _new_enum_values(now: Any, known: Sequence[str] | None) -> str | None:
+    """Why the client cannot read `now`, an enum with values it does not know; else None."""
+    from graphql import get_named_type, is_enum_type
+
+    named = get_named_type(now)
+    if known is None or not is_enum_type(named):
+        return None
+    added = [value for value in named.values if value not in known]
+    if not added:
+        return None
+    listed = ", ".join(added)
+    them = "it" if len(added) == 1 else "them"
+    noun = "value" if len(added) == 1 else "values"
+    return (
+        f"is enum {named.name}, which has the new {noun} {listed}; the client's "
+        f"{named.name} cannot read {them}"
+    )
+
+
+def enum_values(schema: Any, fields: Mapping[str, Mapping[str, str]]) -> dict[str, list[str]]:
+    """For the manifest: the values of each enum that `fields` (the selected fields) name."""
+    from graphql import is_enum_type
+
+    names = {_leaf_name(kind) for selected in fields.values() for kind in selected.values()}
+    found = {}
+    for name in sorted(names):
+        kind = schema.get_type(name)
+        if is_enum_type(kind):
+            found[name] = list(kind.values)
+    return found
+
+
+def unrecorded_enums(schema: Any, manifest: Manifest) -> list[str]:
+    """Enums the copy's operations select whose values its manifest does not hold.
+
+    An older pluvo-codegen recorded no enum values: their new values cannot be
+    checked, and `verify` says so instead of passing them in silence.
+    """
+    from graphql import is_enum_type
+
+    known = manifest.enums or {}
+    names = {
+        _leaf_name(kind) for selected in manifest.fields.values() for kind in selected.values()
+    }
+    return sorted(
+        name for name in names if name not in known and is_enum_type(schema.get_type(name))
+    )
 
 
 def _place(operation: EmbeddedOperation, line: int, column: int) -> tuple[int, int]:

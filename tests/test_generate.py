@@ -33,11 +33,27 @@ def test_check_reports_a_hand_edited_file_with_a_diff(
 
 
 def test_check_reports_a_stray_file(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """Drift (exit 1), and the line says that `generate` will refuse until it is moved out."""
     project.write("generated/pluvo_client/notes.py", "x = 1\n")
     before = project.snapshot()
     assert project.run("check") == 1
-    assert "extra: generated/pluvo_client/notes.py\n" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert (
+        "extra: generated/pluvo_client/notes.py (not written by pluvo-codegen: generate refuses)\n"
+        in out
+    )
     assert project.snapshot() == before
+
+
+def test_check_reports_a_removed_operations_module_as_plain_extra(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The old manifest lists it: `generate` deletes it, so no refusal is announced."""
+    (project.root / "queries/portfolio_items.graphql").unlink()
+    assert project.run("check") == 1
+    out = capsys.readouterr().out
+    assert "extra: generated/pluvo_client/portfolio_items.py\n" in out
+    assert "refuses" not in out
 
 
 def test_check_reports_a_deleted_file(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
@@ -88,13 +104,25 @@ def test_generate_then_check_is_clean_and_a_second_generate_writes_nothing(
     assert (project.package / "client.py").stat().st_mtime_ns == stamp
 
 
-def test_generate_deletes_the_files_of_removed_operations_and_stray_files(project: Project) -> None:
+def test_generate_deletes_the_files_of_removed_operations_but_refuses_stray_files(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file the old manifest lists goes; a file it does not list stops `generate` (exit 2,
+    nothing changes) until the user moves it out; then the removed operation's module goes."""
     (project.root / "queries/portfolio_items.graphql").unlink()
     project.write("generated/pluvo_client/stray.py", "")
+    before = project.snapshot()
+    assert project.run("generate") == 2
+    assert capsys.readouterr().err.startswith(
+        "generated/pluvo_client/stray.py: not written by pluvo-codegen; "
+        "move it out of the package or delete it\n"
+    )
+    assert project.snapshot() == before
+    (project.package / "stray.py").rename(project.root / "stray.py")
     assert project.run("generate") == 0
     assert not (project.package / "portfolio_items.py").exists()
-    assert not (project.package / "stray.py").exists()
     assert "portfolio_items" not in (project.package / "client.py").read_text()
+    assert (project.root / "stray.py").read_text() == ""
     assert project.run("check") == 0
 
 

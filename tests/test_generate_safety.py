@@ -231,6 +231,120 @@ def test_a_dangling_symlink_is_refused(
     )
 
 
+# -- files inside the package that generate did not write ---------------------
+
+STRAY = "not written by pluvo-codegen; move it out of the package or delete it"
+UNRECORDED = (
+    f"not a file generate writes now, and the package has no {MANIFEST_NAME} to tell "
+    "whether pluvo-codegen wrote it; move it out of the package or delete it"
+)
+
+
+def _refused_files(project: Project, capsys: pytest.CaptureFixture[str], lines: list[str]) -> None:
+    """`generate` exits 2 with one line per file and a count, and changes nothing at all."""
+    project.write(".git/HEAD", "ref: refs/heads/main\n")
+    before = _everything(project.root.parent)
+    assert project.run("generate") == 2
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and captured.out == ""
+    noun = "problem" if len(lines) == 1 else "problems"
+    assert captured.err.splitlines() == [*lines, f"pluvo-codegen: {len(lines)} {noun} found"]
+    assert _everything(project.root.parent) == before
+
+
+def test_files_the_manifest_does_not_list_are_never_deleted(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two user files, one of them named like a module this run would write, and a removed
+    operation's module (which the old manifest lists, so it is not named): exit 2, one line
+    per user file, everything byte-identical; the bytecode cache is not named."""
+    (project.root / "queries/portfolio_items.graphql").unlink()
+    project.write("queries/user_names.graphql", NEW_OPERATION)
+    project.write("generated/pluvo_client/user_names.py", "# my own helper\n")
+    project.write("generated/pluvo_client/NOTES.md", "do not lose me\n")
+    project.write("generated/pluvo_client/__pycache__/client.cpython-312.pyc", "cache")
+    _refused_files(
+        project,
+        capsys,
+        [
+            f"generated/pluvo_client/NOTES.md: {STRAY}",
+            f"generated/pluvo_client/user_names.py: {STRAY}",
+        ],
+    )
+    # Moved out, the user's files are kept and the removed operation's module goes.
+    (project.package / "NOTES.md").rename(project.root / "NOTES.md")
+    (project.package / "user_names.py").unlink()
+    assert project.run("generate") == 0
+    assert not (project.package / "portfolio_items.py").exists()
+    assert "class UserNames(" in (project.package / "user_names.py").read_text()
+    assert (project.root / "NOTES.md").read_text() == "do not lose me\n"
+    assert project.run("check") == 0
+
+
+def test_a_stray_link_in_the_package_is_refused_and_its_target_kept(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A link to a file outside the package is someone's too; neither it nor the file it
+    names is touched (`_everything` records the link's text and the file's bytes)."""
+    outside = project.write("notes/keep.txt", "mine\n")
+    (project.package / "keep.txt").symlink_to(outside)
+    project.write("queries/user_names.graphql", NEW_OPERATION)
+    _refused_files(project, capsys, [f"generated/pluvo_client/keep.txt: {STRAY}"])
+
+
+def test_a_stray_file_in_a_symlinked_package_is_named_by_the_configured_path(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    elsewhere = project.root.parent / "shared"
+    elsewhere.mkdir()
+    project.package.rename(elsewhere / "pluvo_client")
+    project.package.symlink_to(elsewhere / "pluvo_client", target_is_directory=True)
+    (elsewhere / "pluvo_client" / "local.py").write_text("x = 1\n")
+    project.write("queries/user_names.graphql", NEW_OPERATION)
+    _refused_files(project, capsys, [f"generated/pluvo_client/local.py: {STRAY}"])
+
+
+def test_an_up_to_date_package_with_a_stray_file_is_still_refused(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nothing to regenerate, but writing would delete the file: refused all the same."""
+    project.write("generated/pluvo_client/scratch.py", "print('hi')\n")
+    _refused_files(project, capsys, [f"generated/pluvo_client/scratch.py: {STRAY}"])
+
+
+def test_a_package_from_before_manifests_keeps_only_what_generate_writes_now(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No manifest: no record of what was ours. The names this run writes are ours (the
+    package is recognised by ariadne-codegen's base_model.py); anything else is named,
+    including an old operation's module, and the user deletes it once."""
+    (project.package / MANIFEST_NAME).unlink()
+    (project.root / "queries/portfolio_items.graphql").unlink()
+    project.write("generated/pluvo_client/helpers.py", "x = 1\n")
+    _refused_files(
+        project,
+        capsys,
+        [
+            f"generated/pluvo_client/helpers.py: {UNRECORDED}",
+            f"generated/pluvo_client/portfolio_items.py: {UNRECORDED}",
+        ],
+    )
+    (project.package / "helpers.py").unlink()
+    (project.package / "portfolio_items.py").unlink()
+    assert project.run("generate") == 0
+    assert (project.package / MANIFEST_NAME).is_file()
+    assert project.run("check") == 0
+
+
+def test_a_package_from_before_manifests_with_only_generated_names_is_regenerated(
+    project: Project,
+) -> None:
+    (project.package / MANIFEST_NAME).unlink()
+    (project.package / "client.py").write_text("# an old client\n")
+    assert project.run("generate") == 0
+    assert project.run("check") == 0
+
+
 # -- filesystem errors --------------------------------------------------------
 
 

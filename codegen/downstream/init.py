@@ -5,6 +5,8 @@ the standard operations, a pre-commit config and a GitHub Actions workflow, then
 generates the client. Everything is prepared and generated in a scratch folder
 first; only when all of it worked are the files created, each with exclusive
 creation, so nothing that exists is ever overwritten (each clash is named, exit 2).
+Nor does it write through a symbolic link to a folder outside DIR (`DIR/schema`
+pointing elsewhere): each such link is named and nothing is written.
 The command line is in `codegen/downstream/command.py`.
 """
 
@@ -191,9 +193,11 @@ def init_project(options: InitOptions) -> list[Created]:
             if folder != "." and (root / folder).exists() and not (root / folder).is_dir()
         }
     )
-    if clashes or not_folders:
+    links = _links_leaving(root, [*planned, package_dir])
+    if clashes or not_folders or links:
         config_name = config.relative_to(root).as_posix()
-        problems = [
+        problems = [Diagnostic(shown_in(options.directory, name), 0, 0, why) for name, why in links]
+        problems += [
             Diagnostic(
                 shown_in(options.directory, name),
                 0,
@@ -244,6 +248,34 @@ def init_project(options: InitOptions) -> list[Created]:
         raise CodegenError(f"{what} (nothing was written)") from exc
     created.append(Created(package_dir + "/", f"{len(package)} files generated"))
     return created
+
+
+def _links_leaving(root: Path, names: list[str]) -> list[tuple[str, str]]:
+    """The symbolic links among the folders on the way to `names` that leave `root`.
+
+    `init` would write through them, into a folder outside DIR. A link whose target
+    stays inside DIR is followed; one to nothing is refused too, since creating the
+    folders it names would also write outside, or fail half-way.
+    """
+    real_root = Path(os.path.realpath(root))
+    found: list[tuple[str, str]] = []
+    folders = sorted(
+        {str(folder) for name in names for folder in PurePosixPath(name).parents} - {"."}
+    )
+    for folder in folders:
+        path = root / folder
+        if not path.is_symlink():
+            continue
+        target = Path(os.path.realpath(path))
+        text = path.readlink()
+        if not path.exists():
+            why = f"a symbolic link to {text}, which does not exist"
+        elif real_root != target and real_root not in target.parents:
+            why = f"a symbolic link to {text}, outside the folder init writes in"
+        else:
+            continue
+        found.append((folder, f"{why}; init never writes through it (nothing was written)"))
+    return found
 
 
 def _create(path: Path, data: bytes, made: list[Path]) -> None:

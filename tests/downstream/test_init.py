@@ -301,3 +301,78 @@ def test_a_token_url_that_fails_is_named_and_is_exit_2(
     assert token_url in err and graphql_url not in err and expected in err, err
     assert err.count("\n") == 1
     assert "Traceback" not in err and not (tmp_path / "repo").exists()
+
+
+def _everything(root: Path) -> dict[str, bytes | str]:
+    """Every file (its bytes) and link (its text) under `root`, links not followed."""
+    found: dict[str, bytes | str] = {}
+    for folder, dirs, names in os.walk(root):
+        for name in [*dirs, *names]:
+            path = Path(folder) / name
+            key = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                found[key] = "-> " + str(path.readlink())
+            elif path.is_file():
+                found[key] = path.read_bytes()
+            else:
+                found[key] = "folder"
+    return found
+
+
+@pytest.mark.parametrize("link", ["schema", "queries", "generated", ".github", ".github/workflows"])
+def test_init_refuses_a_folder_link_that_leaves_its_folder_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], link: str
+) -> None:
+    """`DIR/schema -> ../elsewhere` would have init write schema/pluvo.graphql outside DIR."""
+    repo, outside = tmp_path / "repo", tmp_path / "elsewhere"
+    repo.mkdir()
+    outside.mkdir()
+    (outside / "keep.txt").write_text("mine\n", encoding="utf-8")
+    (repo / link).parent.mkdir(parents=True, exist_ok=True)
+    text = os.path.relpath(outside, (repo / link).parent)
+    (repo / link).symlink_to(text, target_is_directory=True)
+    before = _everything(tmp_path)
+    assert run("init", str(repo)) == 2
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"{repo}/{link}: a symbolic link to {text}, outside the folder init writes in; "
+        "init never writes through it (nothing was written)",
+        "pluvo-codegen: 1 problem found",
+    ]
+    assert captured.out == ""
+    assert _everything(tmp_path) == before
+
+
+def test_init_names_every_link_that_leaves_and_one_to_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An absolute link out, and a link to nothing: both named, nothing written anywhere."""
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    repo.mkdir()
+    outside.mkdir()
+    (repo / "schema").symlink_to(outside, target_is_directory=True)
+    (repo / "queries").symlink_to("../nowhere", target_is_directory=True)
+    before = _everything(tmp_path)
+    assert run("init", str(repo)) == 2
+    err = capsys.readouterr().err
+    assert f"{repo}/schema: a symbolic link to {outside}, outside the folder init writes in" in err
+    assert f"{repo}/queries: a symbolic link to ../nowhere, which does not exist" in err
+    assert "2 problems found" in err
+    assert _everything(tmp_path) == before
+
+
+def test_init_follows_a_folder_link_that_stays_inside_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link within DIR writes nothing outside: `schema -> api/schema` is a layout, not a
+    danger. Reached through a link to DIR itself, too."""
+    repo = tmp_path / "repo"
+    (repo / "api" / "schema").mkdir(parents=True)
+    (repo / "schema").symlink_to("api/schema", target_is_directory=True)
+    (tmp_path / "alias").symlink_to("repo", target_is_directory=True)
+    assert run("init", str(tmp_path / "alias")) == 0
+    assert (repo / "api" / "schema" / "pluvo.graphql").is_file()
+    assert (repo / "schema").is_symlink()
+    monkeypatch.chdir(repo)
+    assert run("check") == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alias", "repo"]
