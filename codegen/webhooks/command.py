@@ -223,7 +223,7 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
 
 def run_webhooks_check(args: argparse.Namespace) -> int:
     """`pluvo-codegen webhooks check`."""
-    from codegen.webhooks.check import CheckOptions, Outcome, check_receiver
+    from codegen.webhooks.check import CheckOptions, ReceiverOutcome, check_receiver
     from codegen.webhooks.report import (
         render_check_json,
         render_check_text,
@@ -239,7 +239,7 @@ def run_webhooks_check(args: argparse.Namespace) -> int:
     )
     as_text = args.format == "text"
 
-    def show(outcome: Outcome) -> None:
+    def show(outcome: ReceiverOutcome) -> None:
         print(render_outcome_line(outcome), flush=True)
 
     report = check_receiver(options, on_outcome=show if as_text else None)
