@@ -14,7 +14,7 @@ from codegen.arguments import http_url, seconds, uuid_value
 from codegen.errors import EXIT_FOUND, EXIT_OK, CodegenError
 from codegen.style import warn
 
-__all__ = ["add_serve_options", "add_webhooks_parser", "serve_options"]
+__all__ = ["add_serve_webhook_options", "add_webhooks_parser", "serve_webhook_options"]
 
 CHECK_EXIT_CODES = """\
 exit codes:
@@ -47,7 +47,7 @@ def _require_secret(args: argparse.Namespace) -> str:
     return secret
 
 
-def add_serve_options(serve: argparse.ArgumentParser) -> None:
+def add_serve_webhook_options(serve: argparse.ArgumentParser) -> None:
     """`serve --webhook-url --webhook-secret --webhook-timeout --webhook-retry-base`."""
     group = serve.add_argument_group("webhooks (see docs/webhooks.md)")
     group.add_argument(
@@ -76,7 +76,7 @@ def add_serve_options(serve: argparse.ArgumentParser) -> None:
     )
 
 
-def serve_options(args: argparse.Namespace) -> dict[str, Any]:
+def serve_webhook_options(args: argparse.Namespace) -> dict[str, Any]:
     """The `ServeOptions` fields of the webhook options."""
     if args.webhook_url is not None and not args.webhook_secret:
         raise CodegenError("--webhook-url needs --webhook-secret")
