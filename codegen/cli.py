@@ -9,7 +9,6 @@ from pathlib import Path
 
 from codegen.arguments import HelpFormatter, VersionAction, add_common_options
 from codegen.errors import EXIT_FOUND, EXIT_INVALID, EXIT_OK, CodegenError, DocumentError
-from codegen.webhooks.command import add_webhooks_parser
 
 __all__ = ["EXIT_DRIFT", "EXIT_INVALID", "EXIT_OK", "main"]
 
@@ -66,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     from codegen.downstream.command import add_downstream_parsers
     from codegen.evolution.command import add_evolution_parsers
     from codegen.server.command import add_serve_parser
+    from codegen.webhooks.command import add_webhooks_parser
 
     parser = argparse.ArgumentParser(
         prog="pluvo-codegen",
