@@ -18,12 +18,13 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 from client.scripted import Reply, ScriptedRequest, scripted_server
+from serving import serve_handler
 
 from codegen.cli import main
 
@@ -138,22 +139,12 @@ def hostile_server() -> Iterator[Hostile]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    class Server(ThreadingHTTPServer):
-        def handle_error(self, request: Any, client_address: Any) -> None:
-            pass  # a client that hangs up on a huge answer is expected, not news on stderr
-
-    server = Server(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.block_on_close = False
-    state.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        state.stop.set()
-        server.shutdown()
-        server.server_close()
+    # A client that hangs up on a huge answer is expected, not news on stderr.
+    with serve_handler(Handler, quiet_errors=True) as state.base:
+        try:
+            yield state
+        finally:
+            state.stop.set()
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from serving import serve_asgi
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
@@ -23,7 +24,6 @@ from codegen.server.seed import make_certificates, make_users
 from codegen.server.storage import Storage
 from pluvo_client.webhooks import parse_event
 
-from .loopback import serve_asgi
 from .recording import RecordingReceiver
 
 SECRET = "outbox-secret"

@@ -1,4 +1,5 @@
-"""Serve an ASGI app (uvicorn) or a WSGI app (werkzeug) on a free loopback port, in a thread."""
+"""Serve on a free loopback port, in a thread: an `http.server` handler, an ASGI app (uvicorn)
+or a WSGI app (werkzeug). Every test folder's loopback servers start here."""
 
 from __future__ import annotations
 
@@ -8,11 +9,43 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import uvicorn
 
-__all__ = ["serve_asgi", "serve_wsgi"]
+__all__ = ["serve_asgi", "serve_handler", "serve_wsgi"]
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True  # a handler that stalls does not keep the test process alive
+    block_on_close = False  # nor does closing the server wait for it
+
+
+class _QuietServer(_Server):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-answer is what the test provokes, not news on stderr."""
+
+
+@contextlib.contextmanager
+def serve_handler(
+    handler: type[BaseHTTPRequestHandler], *, quiet_errors: bool = False
+) -> Iterator[str]:
+    """Yield `http://127.0.0.1:PORT` while `handler` answers on it.
+
+    A handler that waits (a stall, a trickle) should wait on an event the caller sets
+    before this context exits, so that shutting down does not wait for it.
+    `quiet_errors`: a handler's error (a client that hung up) is not printed.
+    """
+    server = (_QuietServer if quiet_errors else _Server)(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 @contextlib.contextmanager
