@@ -14,14 +14,12 @@ __all__ = ["EXIT_DRIFT", "EXIT_INVALID", "EXIT_OK", "main"]
 
 EXIT_DRIFT = EXIT_FOUND  # `check`: the package differs from what generate would write
 
-EXIT_CODES_HELP = """\
-exit codes (each command's --help lists its own):
-  0  ok
-  1  drift, a violation or a break was found
-  2  invalid input or usage: each problem is printed as path:line:col: message
-"""
-
 _INVALID = "  2  invalid input or usage: each problem is printed as path:line:col: message\n"
+EXIT_CODES_HELP = (
+    "exit codes (each command's --help lists its own):\n"
+    "  0  ok\n"
+    "  1  drift, a violation or a break was found\n" + _INVALID
+)
 COMMAND_EXIT_CODES = {
     "validate": "exit codes:\n  0  the schema and every operation are valid\n" + _INVALID,
     "generate": "exit codes:\n  0  the package was written, or was already up to date\n"
