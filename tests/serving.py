@@ -1,11 +1,13 @@
 """Serve on a free loopback port, in a thread: an `http.server` handler, an ASGI app (uvicorn)
-or a WSGI app (werkzeug). Every test folder's loopback servers start here."""
+or a WSGI app (werkzeug). The test folders' loopback servers start here, but for the servers
+that speak raw sockets (`tests/client/test_hostile_answers.py`) and the client's fault
+proxy (`tests/client/support.py`), which waits for its handlers before it closes."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
+import socketserver
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import uvicorn
+
+from codegen.serve_asgi import bind
 
 __all__ = ["serve_asgi", "serve_handler", "serve_wsgi"]
 
@@ -38,6 +42,13 @@ def serve_handler(
     `quiet_errors`: a handler's error (a client that hung up) is not printed.
     """
     server = (_QuietServer if quiet_errors else _Server)(("127.0.0.1", 0), handler)
+    with _in_thread(server) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def _in_thread(server: socketserver.TCPServer) -> Iterator[str]:
+    """Run a socketserver (http.server's or werkzeug's) in a thread until the block ends."""
     thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
@@ -45,15 +56,13 @@ def serve_handler(
     finally:
         server.shutdown()
         server.server_close()
-        thread.join()
+        thread.join(10)
 
 
 @contextlib.contextmanager
 def serve_asgi(app: Any) -> Iterator[str]:
     """Yield `http://127.0.0.1:PORT` while uvicorn serves `app`."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
+    sock = bind("127.0.0.1", 0)  # as `serve` and `webhooks listen` bind
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
@@ -76,11 +85,5 @@ def serve_wsgi(app: Any) -> Iterator[str]:
     """Yield `http://127.0.0.1:PORT` while werkzeug (from Flask, a dev dependency) serves `app`."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(10)
+    with _in_thread(make_server("127.0.0.1", 0, app, threaded=True)) as base:
+        yield base
