@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import socketserver
 import threading
 import time
@@ -15,8 +16,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import uvicorn
-
-from codegen.serve_asgi import bind
 
 __all__ = ["serve_asgi", "serve_handler", "serve_wsgi"]
 
@@ -62,7 +61,11 @@ def _in_thread(server: socketserver.TCPServer) -> Iterator[str]:
 @contextlib.contextmanager
 def serve_asgi(app: Any) -> Iterator[str]:
     """Yield `http://127.0.0.1:PORT` while uvicorn serves `app`."""
-    sock = bind("127.0.0.1", 0)  # as `serve` and `webhooks listen` bind
+    # Not codegen's `bind`: its SO_REUSEADDR is for `serve` restarting on a fixed port;
+    # a test wants a port no other socket holds.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
