@@ -9,20 +9,17 @@ from pathlib import Path
 
 from codegen.arguments import HelpFormatter, VersionAction, add_common_options
 from codegen.errors import EXIT_FOUND, EXIT_INVALID, EXIT_OK, CodegenError, DocumentError
-from codegen.webhooks.command import add_webhooks_parser
 
 __all__ = ["EXIT_DRIFT", "EXIT_INVALID", "EXIT_OK", "main"]
 
 EXIT_DRIFT = EXIT_FOUND  # `check`: the package differs from what generate would write
 
-EXIT_CODES_HELP = """\
-exit codes (each command's --help lists its own):
-  0  ok
-  1  drift, a violation or a break was found
-  2  invalid input or usage: each problem is printed as path:line:col: message
-"""
-
 _INVALID = "  2  invalid input or usage: each problem is printed as path:line:col: message\n"
+EXIT_CODES_HELP = (
+    "exit codes (each command's --help lists its own):\n"
+    "  0  ok\n"
+    "  1  drift, a violation or a break was found\n" + _INVALID
+)
 COMMAND_EXIT_CODES = {
     "validate": "exit codes:\n  0  the schema and every operation are valid\n" + _INVALID,
     "generate": "exit codes:\n  0  the package was written, or was already up to date\n"
@@ -66,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     from codegen.downstream.command import add_downstream_parsers
     from codegen.evolution.command import add_evolution_parsers
     from codegen.server.command import add_serve_parser
+    from codegen.webhooks.command import add_webhooks_parser
 
     parser = argparse.ArgumentParser(
         prog="pluvo-codegen",

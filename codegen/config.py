@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.defaults import default_unasync, with_defaults
-from codegen.errors import ConfigError, Diagnostic, DocumentError
+from codegen.errors import ConfigError, Diagnostic, DocumentError, decode_utf8
 
 __all__ = [
     "DEFAULT_CONFIG_NAME",
@@ -221,10 +221,9 @@ def _read_section(file: Path, shown: str) -> Mapping[str, Any]:
             "save it as UTF-8 without one"
         )
         raise DocumentError([Diagnostic(shown, 1, 1, message)])
+    text = decode_utf8(raw, shown)  # the one `path:line:col: not UTF-8` message
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{shown}: not UTF-8 (byte {exc.start})") from exc
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_POSITION.match(str(exc))
         if match is None:

@@ -50,6 +50,7 @@ __all__ = [
     "add_credential_options",
     "auth_for",
     "credential_flags",
+    "refused_then_renewed",
     "resolve_auth",
     "token_errors",
 ]
@@ -244,6 +245,20 @@ def token_errors(
         if request is None or not is_token_request(request):
             raise
         raise error(f"{auth.token_url}: {_describe(exc, request)}") from None
+
+
+def refused_then_renewed(response: httpx.Response) -> list[httpx.Response]:
+    """The answers HTTP 401 that `ClientCredentials` renewed its token after, before `response`.
+
+    Each is a request the endpoint saw and refused, then was sent once more: a command
+    that sends a mutation reports it, never hides it. The token requests themselves
+    are not counted.
+    """
+    return [
+        earlier
+        for earlier in response.history
+        if earlier.status_code == 401 and not is_token_request(earlier.request)
+    ]
 
 
 def _request_of(exc: httpx.HTTPError) -> httpx.Request | None:

@@ -117,10 +117,13 @@ def _check_relative_imports(config: Config, files: Mapping[str, bytes]) -> None:
                 module = node.module.split(".")[0]
                 if module not in present:
                     where = config.display(config.package_dir / name)
+                    message = (
+                        f"imports .{module}, which the package lacks (add the runtime's "
+                        f"{module}.py to files_to_include, or leave files_to_include out "
+                        "to get every runtime module)"
+                    )
                     problems.append(
-                        f"{where}:{node.lineno}: imports .{module}, which the package lacks"
-                        f" (add the runtime's {module}.py to files_to_include, or leave"
-                        " files_to_include out to get every runtime module)"
+                        str(Diagnostic(where, node.lineno, node.col_offset + 1, message))
                     )
     if problems:
         raise GenerationError("\n".join(problems))

@@ -25,7 +25,7 @@ from typing import Any
 
 from codegen.config import Config
 from codegen.defaults import GENERATOR, tool_versions
-from codegen.errors import CodegenError, Diagnostic
+from codegen.errors import CodegenError, Diagnostic, Location
 from codegen.json_reading import JSONProblem, read_json
 from codegen.sources import Sources, find_graphql_files
 
@@ -296,9 +296,7 @@ class EmbeddedOperation:
 
     name: str
     text: str
-    path: str
-    line: int  # of the string's first character in the client module
-    column: int
+    start: Location  # the string's opening quote in the client module
 
 
 def embedded_operations(client: Path, shown: str) -> list[EmbeddedOperation]:
@@ -333,14 +331,17 @@ def _embedded(module: str, shown: str) -> list[EmbeddedOperation]:
         try:
             document = parse(text)
         except GraphQLSyntaxError as error:
-            raise CodegenError(
-                f"{shown}:{string.lineno}: an embedded operation does not parse: {error.message}"
-            ) from error
+            message = f"an embedded operation does not parse: {error.message}"
+            where = Diagnostic(shown, string.lineno, string.col_offset + 1, message)
+            raise CodegenError(str(where)) from error
         for definition in document.definitions:
             if isinstance(definition, OperationDefinitionNode) and definition.name is not None:
                 name = definition.name.value
                 found.setdefault(
-                    name, EmbeddedOperation(name, text, shown, string.lineno, string.col_offset)
+                    name,
+                    EmbeddedOperation(
+                        name, text, Location(shown, string.lineno, string.col_offset + 1)
+                    ),
                 )
     return sorted(found.values(), key=lambda op: op.name)
 
@@ -386,17 +387,16 @@ def check_operations(
     rules = [rule for rule in specified_rules if rule is not NoUnusedFragmentsRule]
     broken: list[Breakage] = []
     for operation in operations:
-        document = parse(Source(operation.text, operation.path))
+        module = operation.start.path
+        document = parse(Source(operation.text, module))
         errors = validate(schema, document, rules)
         for error in errors:
-            line, column = operation.line, operation.column + 1
+            line, column = operation.start.line, operation.start.column
             if error.locations:
                 where = error.locations[0]
                 line, column = _place(operation, where.line, where.column)
             message = f"{operation.name} breaks against {source_name}: {error.message}"
-            broken.append(
-                Breakage(operation.name, Diagnostic(operation.path, line, column, message))
-            )
+            broken.append(Breakage(operation.name, Diagnostic(module, line, column, message)))
         was = (recorded or {}).get(operation.name)
         if errors or not was:
             continue
@@ -411,9 +411,7 @@ def check_operations(
             if why:
                 message = f"{operation.name} breaks against {source_name}: {path} {why}"
                 line, column = _place(operation, *_line_column(node))
-                broken.append(
-                    Breakage(operation.name, Diagnostic(operation.path, line, column, message))
-                )
+                broken.append(Breakage(operation.name, Diagnostic(module, line, column, message)))
     return broken
 
 
@@ -475,7 +473,8 @@ def _place(operation: EmbeddedOperation, line: int, column: int) -> tuple[int, i
     """A place in the operation's text as a place in the client module."""
     # The string starts on the line of `gql("""`; its later lines are written
     # from the first column of the module.
-    return operation.line + line - 1, column + (operation.column + 3 if line == 1 else 0)
+    start = operation.start
+    return start.line + line - 1, column + (start.column + 2 if line == 1 else 0)
 
 
 def _line_column(node: Any) -> tuple[int, int]:

@@ -37,7 +37,7 @@ import tokenize
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from codegen.errors import GenerationError
+from codegen.errors import Diagnostic, GenerationError
 
 __all__ = ["RENAMES", "SYNC_DOCSTRING", "unasync_source"]
 
@@ -100,7 +100,7 @@ def unasync_source(source: str, note: str, *, path: str = "<source>") -> str:
 
 
 def _error(path: str, where: _Position, message: str) -> GenerationError:
-    return GenerationError(f"{path}:{where[0]}:{where[1] + 1}: {message}")
+    return GenerationError(str(Diagnostic(path, where[0], where[1] + 1, message)))
 
 
 # --- code ----------------------------------------------------------------------------

@@ -5,9 +5,9 @@
 401), fails (500), stalls, trickles, redirects to another origin, answers garbage (not
 JSON, 100 KiB, nested 30 000 deep), hands out a token holding CR/LF or a negative
 lifetime; or nothing listens. Each must end with one line naming the token URL, exit 2,
-no traceback, no secret, within its small `--timeout`, leave every file as it was, and
-never reach the GraphQL endpoint (it was not asked yet) nor the redirect's target (the
-secret is sent once, to the token URL only).
+no traceback, no secret, within its small `--timeout` (shown by the line it ends with),
+leave every file as it was, and never reach the GraphQL endpoint (it was not asked yet)
+nor the redirect's target (the secret is sent once, to the token URL only).
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ import contextlib
 import json
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 from client.scripted import Reply, ScriptedRequest, scripted_server
+from serving import serve_handler
 
 from codegen.cli import main
 
@@ -35,8 +35,9 @@ CLIENT = "client-id-7"
 # machine must not turn a quick refusal into a timeout.
 TIMEOUT = 0.2
 WAITS = ("stall", "trickle")
-# The time a command may take beyond its --timeout (imports, the generator for init).
-SLACK = 6.0
+# A command that did not give up within --timeout is told apart by how it ended, not by
+# the clock: the stall closes the connection only after 30 s and the trickle sends 1,000
+# spaces (not JSON), so neither ends in the "no (complete) answer within" line expected.
 
 FAILURES = {
     "refused 400": "refused the client id and secret (HTTP 400)",
@@ -138,22 +139,12 @@ def hostile_server() -> Iterator[Hostile]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    class Server(ThreadingHTTPServer):
-        def handle_error(self, request: Any, client_address: Any) -> None:
-            pass  # a client that hangs up on a huge answer is expected, not news on stderr
-
-    server = Server(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.block_on_close = False
-    state.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        state.stop.set()
-        server.shutdown()
-        server.server_close()
+    # A client that hangs up on a huge answer is expected, not news on stderr.
+    with serve_handler(Handler, quiet_errors=True) as state.base:
+        try:
+            yield state
+        finally:
+            state.stop.set()
 
 
 @pytest.fixture(scope="module")
@@ -228,9 +219,7 @@ def test_a_failing_token_endpoint_is_one_line_naming_it_exit_2_in_time(
         *("--timeout", str(timeout)),
         *("--token-url", token_url, "--client-id", CLIENT, "--client-secret", SECRET),
     ]
-    started = time.monotonic()
     code = main(argv)
-    elapsed = time.monotonic() - started
     out, err = capsys.readouterr()
     assert code == 2, (out, err)
     assert err.count("\n") == 1 and err.startswith("pluvo-codegen: "), err
@@ -243,7 +232,6 @@ def test_a_failing_token_endpoint_is_one_line_naming_it_exit_2_in_time(
     if failure != "dead port":
         assert hostile.requests == ["/token/"]  # one token request, not retried
     assert files_under(tmp_path) == before  # --out and init's folder untouched
-    assert elapsed < timeout + SLACK, elapsed
 
 
 @pytest.mark.parametrize("name", COMMANDS)

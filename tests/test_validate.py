@@ -225,6 +225,21 @@ def test_a_config_with_a_byte_order_mark_says_so(
     assert project.snapshot() == before
 
 
+def test_a_config_that_is_not_utf8_says_where_as_graphql_files_do(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The config names its first bad byte with the same `path:line:col` message."""
+    project.config.write_bytes(project.config.read_bytes() + b"# caf\xe9\n")
+    line = project.config.read_bytes().count(b"\n")
+    before = project.snapshot()
+    assert project.run("generate") == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == (
+        f"{project.config}:{line}:6: not UTF-8: byte 0xe9 cannot be decoded"
+    )
+    assert project.snapshot() == before
+
+
 def test_a_config_without_the_table_is_a_clear_error(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -44,10 +44,10 @@ import httpx
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 
 from codegen.contract.violation import Violation
-from codegen.credentials import token_errors
+from codegen.credentials import refused_then_renewed, token_errors
 from codegen.errors import TargetError, UnauthorisedError
 from codegen.json_reading import JSONProblem, read_json
-from codegen.runtime.retry import BoundedBody, is_token_request
+from codegen.runtime.retry import BoundedBody
 
 __all__ = ["LIVENESS_TIMEOUT", "Exchange", "ExchangeRecorder", "OutcomeUnknownError"]
 
@@ -142,11 +142,7 @@ class ExchangeRecorder:
         response = self._send(request)
         # The auth flow's earlier attempts (a 401 answered before the renewed token's
         # attempt): each is an exchange of its own, so that a resend is never silent.
-        refused = [
-            earlier
-            for earlier in response.history
-            if earlier.status_code == 401 and not is_token_request(earlier.request)
-        ]
+        refused = refused_then_renewed(response)
         for earlier in refused:
             self.exchanges.append(Exchange(request, 401, _json_or_none(earlier), RESENT_AFTER_401))
         if refused and is_mutation(query):

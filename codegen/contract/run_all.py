@@ -32,7 +32,7 @@ from codegen.contract.outcome import ContractReport, Outcome
 from codegen.contract.probe import ISSUING_TEMPLATES, Probe
 from codegen.contract.properties import PROPERTIES
 from codegen.contract.property import Document, Property, select_documents
-from codegen.contract.record import RecordFileRecorder, open_record
+from codegen.contract.record_file import RecordFileRecorder, open_record
 from codegen.contract.target import Target, open_target
 from codegen.contract.violation import Violation
 from codegen.errors import CodegenError, ConfigError, TargetError

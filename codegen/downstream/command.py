@@ -13,26 +13,14 @@ import hashlib
 import shlex
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from codegen.arguments import HelpFormatter, add_common_options, seconds
 from codegen.config import DEFAULT_CONFIG_NAME
-from codegen.errors import (
-    EXIT_FOUND,
-    EXIT_OK,
-    CodegenError,
-)
+from codegen.errors import EXIT_FOUND, EXIT_OK, CodegenError
 from codegen.style import complain, paint
 
-if TYPE_CHECKING:
-    import httpx
-
-__all__ = [
-    "add_downstream_parsers",
-    "load_graphql_schema",
-    "run_init",
-    "run_verify",
-]
+__all__ = ["add_downstream_parsers", "run_init", "run_verify"]
 
 
 INIT_EXIT_CODES = """\
@@ -154,21 +142,6 @@ def run_init(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- verify
 
 
-def load_graphql_schema(
-    spec: str, *, root: Path, auth: httpx.Auth | None = None, timeout: float = 30.0
-) -> tuple[Any, bytes | None]:
-    """graphql-core's schema from SOURCE, read exactly as `diff` reads it, and its SDL bytes.
-
-    The bytes are there when SOURCE is SDL (a file or `git:`), so that `verify` can tell
-    whether it is byte for byte the schema the copy was generated from.
-    """
-    from codegen.evolution.load import load_schema
-
-    loaded = load_schema(spec, root=root, auth=auth, timeout=timeout)
-    raw = loaded.text.encode("utf-8") if loaded.text is not None else None
-    return loaded.graphql_schema, raw
-
-
 def run_verify(args: argparse.Namespace) -> int:
     """`pluvo-codegen verify`."""
     from codegen.credentials import auth_for
@@ -195,7 +168,13 @@ def run_verify(args: argparse.Namespace) -> int:
     loaded = None
     if args.source is not None:
         root = args.config.absolute().parent if args.config else Path.cwd()
-        loaded = load_graphql_schema(args.source, root=root, auth=auth, timeout=args.timeout)
+        # Read exactly as `diff` reads it; the SDL bytes (a file or `git:`) tell whether it
+        # is byte for byte the schema the copy was generated from.
+        from codegen.evolution.load import load_schema
+
+        source = load_schema(args.source, root=root, auth=auth, timeout=args.timeout)
+        raw = source.text.encode("utf-8") if source.text is not None else None
+        loaded = (source.graphql_schema, raw)
     failed = False
     drift = verify_files(package, manifest)
     for kind, names in (

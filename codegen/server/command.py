@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from codegen.arguments import HelpFormatter, non_negative_int
 from codegen.errors import EXIT_OK
-from codegen.webhooks.command import add_serve_options, serve_options
+from codegen.webhooks.command import add_serve_webhook_options, serve_webhook_options
 
 if TYPE_CHECKING:
     from codegen.server.run import ServeOptions
@@ -72,7 +72,7 @@ def add_serve_parser(commands: Any, config_options: argparse.ArgumentParser) -> 
         metavar="PATH",
         help="write url, tokens and ids as JSON once listening (default: not written)",
     )
-    add_serve_options(sub)
+    add_serve_webhook_options(sub)
 
 
 def serve_options_of(args: argparse.Namespace) -> ServeOptions:
@@ -94,7 +94,7 @@ def serve_options_of(args: argparse.Namespace) -> ServeOptions:
         client_secret=args.client_secret,
         token_ttl=args.token_ttl,
         fixture_out=args.fixture_out,
-        **serve_options(args),
+        **serve_webhook_options(args),
     )
 
 

@@ -120,8 +120,11 @@ class DeliveryWorker:
                         task.add_done_callback(on_done(head.url))
                     else:
                         wait = min(wait, head.next_attempt_at - now)
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for drops a cancel
+                # that lands as an attempt ends, and the worker would never stop.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(finished.wait(), wait)
+                    async with asyncio.timeout(wait):
+                        await finished.wait()
         finally:
             for task in in_flight.values():
                 task.cancel()
@@ -166,9 +169,8 @@ class DeliveryWorker:
         }
         status: int | None = None
         try:
-            status = await asyncio.wait_for(
-                self._status(delivery.url, body, headers), self.settings.timeout
-            )
+            async with asyncio.timeout(self.settings.timeout):  # not wait_for: see run
+                status = await self._status(delivery.url, body, headers)
             error = f"HTTP {status}"
         except TimeoutError:
             error = f"no answer within {self.settings.timeout:g} s"

@@ -17,7 +17,7 @@ from types import FrameType
 
 from codegen.atomic_write import write_atomically
 from codegen.errors import CodegenError
-from codegen.listening import bind, serve_on
+from codegen.serve_asgi import bind, serve_on
 from codegen.server.app import ServerSettings, build_app
 from codegen.server.auth import AcceptedCredentials, TokenIssuer
 from codegen.server.delivery import WebhookSettings

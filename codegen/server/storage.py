@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Certificate", "IssueResult", "Storage", "User"]
+__all__ = ["Certificate", "Storage", "StorageIssueResult", "User"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS certificate (
@@ -66,7 +66,7 @@ class User:
 
 
 @dataclass(frozen=True)
-class IssueResult:
+class StorageIssueResult:
     """The outcome of one `generateCertificate` call, each id once, in input order."""
 
     succeeded: list[uuid.UUID]
@@ -173,7 +173,7 @@ class Storage:
         training_id: uuid.UUID | None,
         start_date: datetime,
         now: datetime,
-    ) -> IssueResult:
+    ) -> StorageIssueResult:
         """Give each known user one portfolio item, in one transaction."""
         distinct = list(dict.fromkeys(user_ids))
         with self.transaction():
@@ -197,7 +197,7 @@ class Storage:
                     for user_id in succeeded
                 ],
             )
-        return IssueResult(succeeded, [u for u in distinct if u not in known])
+        return StorageIssueResult(succeeded, [u for u in distinct if u not in known])
 
     def _known_users(self, user_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
         known: set[uuid.UUID] = set()

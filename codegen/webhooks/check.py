@@ -24,7 +24,14 @@ from codegen.errors import CodegenError, TargetError
 from codegen.runtime.webhooks import SALT_HEADER, SIGNATURE_HEADER, sign
 from codegen.webhooks.samples import SignedDelivery, certificate_achieved, encode, sample_event
 
-__all__ = ["PROPERTIES", "CheckOptions", "CheckReport", "Exchange", "Outcome", "check_receiver"]
+__all__ = [
+    "PROPERTIES",
+    "CheckOptions",
+    "CheckReport",
+    "DeliveryExchange",
+    "ReceiverOutcome",
+    "check_receiver",
+]
 
 _BODY_LIMIT = 300
 
@@ -41,7 +48,7 @@ class CheckOptions:
 
 
 @dataclass(frozen=True)
-class Exchange:
+class DeliveryExchange:
     """One delivery: what was sent and what came back (a status, or why there was none)."""
 
     label: str
@@ -58,14 +65,14 @@ class Exchange:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class ReceiverOutcome:
     """One property's verdict; `reason` says what broke it."""
 
     name: str
     statement: str
     held: bool
     reason: str | None = None
-    exchanges: tuple[Exchange, ...] = ()
+    exchanges: tuple[DeliveryExchange, ...] = ()
     seconds: float = 0.0
 
 
@@ -74,11 +81,11 @@ class CheckReport:
     """A whole run."""
 
     url: str
-    outcomes: tuple[Outcome, ...]
+    outcomes: tuple[ReceiverOutcome, ...]
     seconds: float
 
     @property
-    def violated(self) -> list[Outcome]:
+    def violated(self) -> list[ReceiverOutcome]:
         """The violated properties."""
         return [o for o in self.outcomes if not o.held]
 
@@ -95,7 +102,7 @@ class _Sender:
     options: CheckOptions
     http: httpx.AsyncClient
     loop: asyncio.AbstractEventLoop
-    exchanges: list[Exchange] = field(default_factory=list)
+    exchanges: list[DeliveryExchange] = field(default_factory=list)
 
     async def _status(self, delivery: SignedDelivery) -> int:
         request = self.http.build_request(
@@ -105,7 +112,7 @@ class _Sender:
         await response.aclose()
         return response.status_code
 
-    def send(self, label: str, delivery: SignedDelivery) -> Exchange:
+    def send(self, label: str, delivery: SignedDelivery) -> DeliveryExchange:
         started = time.perf_counter()
         status: int | None = None
         error: str | None = None
@@ -120,7 +127,7 @@ class _Sender:
             error = f"{type(exc).__name__}: {exc}"
             connect_failed = isinstance(exc, httpx.ConnectError)
         text = delivery.body.decode("utf-8", errors="replace")
-        exchange = Exchange(
+        exchange = DeliveryExchange(
             label=label,
             headers=dict(delivery.headers),
             body=text if len(text) <= _BODY_LIMIT else text[:_BODY_LIMIT] + "...",
@@ -143,12 +150,12 @@ class _Violation(Exception):
     pass
 
 
-def _expect_2xx(exchange: Exchange, why: str) -> None:
+def _expect_2xx(exchange: DeliveryExchange, why: str) -> None:
     if exchange.status is None or not 200 <= exchange.status < 300:
         raise _Violation(f"{exchange.label}: {exchange.answer()}, expected a 2xx: {why}")
 
 
-def _expect_refusal(exchange: Exchange) -> None:
+def _expect_refusal(exchange: DeliveryExchange) -> None:
     status = exchange.status
     if status == 410:
         raise _Violation(
@@ -252,7 +259,7 @@ PROPERTIES: dict[str, Callable[[_Sender], None]] = {
 
 
 def check_receiver(
-    options: CheckOptions, *, on_outcome: Callable[[Outcome], None] | None = None
+    options: CheckOptions, *, on_outcome: Callable[[ReceiverOutcome], None] | None = None
 ) -> CheckReport:
     """Check every property (or those named) against the receiver at `options.url`.
 
@@ -266,7 +273,7 @@ def check_receiver(
             f"unknown property {unknown[0]!r}; the properties are: {', '.join(PROPERTIES)}"
         )
     started = time.perf_counter()
-    outcomes: list[Outcome] = []
+    outcomes: list[ReceiverOutcome] = []
     loop = asyncio.new_event_loop()
     http = httpx.AsyncClient(timeout=options.timeout, follow_redirects=False)
     try:
@@ -284,14 +291,14 @@ def check_receiver(
     return CheckReport(options.url, tuple(outcomes), time.perf_counter() - started)
 
 
-def _judge(name: str, sender: _Sender) -> Outcome:
+def _judge(name: str, sender: _Sender) -> ReceiverOutcome:
     check = PROPERTIES[name]
     statement = (check.__doc__ or "").strip()
     started = time.perf_counter()
     try:
         check(sender)
     except _Violation as exc:
-        return Outcome(
+        return ReceiverOutcome(
             name,
             statement,
             held=False,
@@ -299,7 +306,7 @@ def _judge(name: str, sender: _Sender) -> Outcome:
             exchanges=tuple(sender.exchanges),
             seconds=time.perf_counter() - started,
         )
-    return Outcome(
+    return ReceiverOutcome(
         name,
         statement,
         held=True,

@@ -14,7 +14,7 @@ from codegen.arguments import http_url, seconds, uuid_value
 from codegen.errors import EXIT_FOUND, EXIT_OK, CodegenError
 from codegen.style import warn
 
-__all__ = ["add_serve_options", "add_webhooks_parser", "serve_options"]
+__all__ = ["add_serve_webhook_options", "add_webhooks_parser", "serve_webhook_options"]
 
 CHECK_EXIT_CODES = """\
 exit codes:
@@ -47,7 +47,7 @@ def _require_secret(args: argparse.Namespace) -> str:
     return secret
 
 
-def add_serve_options(serve: argparse.ArgumentParser) -> None:
+def add_serve_webhook_options(serve: argparse.ArgumentParser) -> None:
     """`serve --webhook-url --webhook-secret --webhook-timeout --webhook-retry-base`."""
     group = serve.add_argument_group("webhooks (see docs/webhooks.md)")
     group.add_argument(
@@ -76,7 +76,7 @@ def add_serve_options(serve: argparse.ArgumentParser) -> None:
     )
 
 
-def serve_options(args: argparse.Namespace) -> dict[str, Any]:
+def serve_webhook_options(args: argparse.Namespace) -> dict[str, Any]:
     """The `ServeOptions` fields of the webhook options."""
     if args.webhook_url is not None and not args.webhook_secret:
         raise CodegenError("--webhook-url needs --webhook-secret")
@@ -223,7 +223,7 @@ def add_webhooks_parser(commands: Any, config_options: argparse.ArgumentParser) 
 
 def run_webhooks_check(args: argparse.Namespace) -> int:
     """`pluvo-codegen webhooks check`."""
-    from codegen.webhooks.check import CheckOptions, Outcome, check_receiver
+    from codegen.webhooks.check import CheckOptions, ReceiverOutcome, check_receiver
     from codegen.webhooks.report import (
         render_check_json,
         render_check_text,
@@ -239,7 +239,7 @@ def run_webhooks_check(args: argparse.Namespace) -> int:
     )
     as_text = args.format == "text"
 
-    def show(outcome: Outcome) -> None:
+    def show(outcome: ReceiverOutcome) -> None:
         print(render_outcome_line(outcome), flush=True)
 
     report = check_receiver(options, on_outcome=show if as_text else None)

@@ -19,7 +19,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from codegen.listening import bind, serve_on
 from codegen.runtime.webhooks import (
     CertificateAchieved,
     WebhookError,
@@ -28,6 +27,7 @@ from codegen.runtime.webhooks import (
     handle_delivery,
     read_event,
 )
+from codegen.serve_asgi import bind, serve_on
 
 __all__ = ["ListenOptions", "build_listener", "describe", "listen"]
 

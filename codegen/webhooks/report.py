@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from codegen.webhooks.check import CheckReport, Exchange, Outcome
+from codegen.webhooks.check import CheckReport, DeliveryExchange, ReceiverOutcome
 
 __all__ = ["render_check_json", "render_check_text", "render_outcome_line"]
 
 
-def render_outcome_line(outcome: Outcome) -> str:
+def render_outcome_line(outcome: ReceiverOutcome) -> str:
     """`held      name`, or `violated  name`, as the contract kit prints them."""
     return f"{'held' if outcome.held else 'violated':<9} {outcome.name}"
 
@@ -52,7 +52,7 @@ def render_check_json(report: CheckReport) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _outcome_json(outcome: Outcome) -> dict[str, Any]:
+def _outcome_json(outcome: ReceiverOutcome) -> dict[str, Any]:
     shown: dict[str, Any] = {
         "name": outcome.name,
         "statement": outcome.statement,
@@ -65,7 +65,7 @@ def _outcome_json(outcome: Outcome) -> dict[str, Any]:
     return shown
 
 
-def _exchange_json(exchange: Exchange) -> dict[str, Any]:
+def _exchange_json(exchange: DeliveryExchange) -> dict[str, Any]:
     return {
         "label": exchange.label,
         "request": {"headers": exchange.headers, "body": exchange.body},

@@ -10,10 +10,9 @@ from typing import Any
 
 import httpx
 
-from codegen.credentials import token_errors
+from codegen.credentials import refused_then_renewed, token_errors
 from codegen.errors import TargetError, UnauthorisedError
 from codegen.json_reading import JSONProblem, read_json
-from codegen.runtime.retry import is_token_request
 from codegen.webhooks.samples import SignedDelivery, sample_event
 
 __all__ = ["TRIGGER_PATH", "ask_server", "send_sample"]
@@ -105,10 +104,7 @@ def ask_server(
             response = httpx.post(url, json=body, auth=auth, timeout=timeout)
     except httpx.HTTPError as exc:
         raise TargetError(f"{url}: cannot connect: {exc}") from exc
-    if resent is not None and any(
-        earlier.status_code == 401 and not is_token_request(earlier.request)
-        for earlier in response.history
-    ):
+    if resent is not None and refused_then_renewed(response):
         resent(url)
     try:
         answer: Any = read_json(response.content, "the server's answer")

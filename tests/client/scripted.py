@@ -17,8 +17,10 @@ import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal
+
+from serving import serve_handler
 
 __all__ = [
     "DROP",
@@ -136,16 +138,9 @@ def scripted_server(answer: Answer) -> Iterator[ScriptedServer]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.block_on_close = False
-    record.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    try:
-        yield record
-    finally:
-        stopping.set()
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    # A client that gives up on a large or slow answer is what scripts provoke: no traceback.
+    with serve_handler(Handler, quiet_errors=True) as record.base:
+        try:
+            yield record
+        finally:
+            stopping.set()

@@ -41,7 +41,7 @@ from graphql import GraphQLError, GraphQLResolveInfo
 from codegen import cli
 from codegen.server import app, resolvers
 from codegen.server import run as server_run
-from codegen.server.storage import Certificate, IssueResult, Storage
+from codegen.server.storage import Certificate, Storage, StorageIssueResult
 
 __all__ = ["BUGS", "PAGE_BUGS", "main"]
 
@@ -375,7 +375,9 @@ STORAGE: list[Storage] = []
 
 
 def _wrap_issue(
-    rewrite: Callable[[Storage, Certificate, list[uuid.UUID], IssueResult], IssueResult],
+    rewrite: Callable[
+        [Storage, Certificate, list[uuid.UUID], StorageIssueResult], StorageIssueResult
+    ],
 ) -> None:
     """Post-process every issue: rewrite(storage, template, requested ids, result)."""
 
@@ -387,7 +389,7 @@ def _wrap_issue(
         training_id: uuid.UUID | None,
         start_date: datetime,
         now: datetime,
-    ) -> IssueResult:
+    ) -> StorageIssueResult:
         result = ORIGINAL_ISSUE(self, certificate, user_ids, title, training_id, start_date, now)
         return rewrite(self, certificate, list(user_ids), result)
 
@@ -399,10 +401,10 @@ def bulk_result_loses_an_id() -> None:
     """The last requested id is issued but reported in neither list (a loop stops one early)."""
 
     def rewrite(
-        storage: Storage, certificate: Certificate, ids: list[uuid.UUID], result: IssueResult
-    ) -> IssueResult:
+        storage: Storage, certificate: Certificate, ids: list[uuid.UUID], result: StorageIssueResult
+    ) -> StorageIssueResult:
         lost = list(dict.fromkeys(ids))[-1:] if ids else []
-        return IssueResult(
+        return StorageIssueResult(
             [u for u in result.succeeded if u not in lost],
             [u for u in result.failed if u not in lost],
         )
@@ -415,9 +417,9 @@ def unknown_user_reported_succeeded() -> None:
     """Every requested id is reported as succeeded, unknown users included."""
 
     def rewrite(
-        storage: Storage, certificate: Certificate, ids: list[uuid.UUID], result: IssueResult
-    ) -> IssueResult:
-        return IssueResult(list(dict.fromkeys(ids)), [])
+        storage: Storage, certificate: Certificate, ids: list[uuid.UUID], result: StorageIssueResult
+    ) -> StorageIssueResult:
+        return StorageIssueResult(list(dict.fromkeys(ids)), [])
 
     _wrap_issue(rewrite)
 
@@ -434,12 +436,12 @@ def issued_certificate_missing_from_portfolio() -> None:
         training_id: uuid.UUID | None,
         start_date: datetime,
         now: datetime,
-    ) -> IssueResult:
+    ) -> StorageIssueResult:
         distinct = list(dict.fromkeys(user_ids))
         known = self._known_users(distinct)
         first_known = [u for u in distinct if u in known][:1]
         ORIGINAL_ISSUE(self, certificate, first_known, title, training_id, start_date, now)
-        return IssueResult(
+        return StorageIssueResult(
             [u for u in distinct if u in known], [u for u in distinct if u not in known]
         )
 
@@ -451,10 +453,10 @@ def duplicate_user_reported_twice() -> None:
     """Repeated ids are not collapsed in the result: a user asked for twice is listed twice."""
 
     def rewrite(
-        storage: Storage, certificate: Certificate, ids: list[uuid.UUID], result: IssueResult
-    ) -> IssueResult:
+        storage: Storage, certificate: Certificate, ids: list[uuid.UUID], result: StorageIssueResult
+    ) -> StorageIssueResult:
         succeeded = set(result.succeeded)
-        return IssueResult(
+        return StorageIssueResult(
             [u for u in ids if u in succeeded], [u for u in ids if u not in succeeded]
         )
 

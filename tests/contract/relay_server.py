@@ -11,9 +11,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from graphql import (
@@ -37,6 +36,7 @@ from graphql_relay import (
     connection_from_array,
     forward_connection_args,
 )
+from serving import serve_handler
 
 __all__ = ["SCHEMA", "serve_relay"]
 
@@ -167,12 +167,5 @@ class _Handler(BaseHTTPRequestHandler):
 @contextlib.contextmanager
 def serve_relay() -> Iterator[str]:
     """Serve the schema on a free loopback port; yield the endpoint's URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/graphql/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve_handler(_Handler) as base:
+        yield f"{base}/graphql/"

@@ -545,3 +545,19 @@ def test_verify_opens_no_fifo_and_follows_no_link_it_is_handed(
     else:
         assert code == 1
         assert f"{vendored}/async_client.py: not a regular file" in captured.err
+
+
+def test_an_embedded_operation_that_no_longer_parses_is_named_by_path_line_col(
+    vendored: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An edited client module: the edit is the verdict (exit 1), and the place is shown."""
+    client = vendored / "async_client.py"  # the module the manifest names
+    lines = client.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines) if 'gql("""' in line)
+    column = lines[number].index('gql("""') + len("gql(") + 1
+    lines[number + 1] = "query Broken ((\n"  # the operation's first line no longer parses
+    client.write_text("".join(lines), encoding="utf-8")
+    assert run("verify", str(vendored), "--schema", str(SCHEMA)) == 1
+    err = capsys.readouterr().err
+    place = f"{vendored.as_posix()}/async_client.py:{number + 1}:{column}"
+    assert f"{place}: an embedded operation does not parse: " in err

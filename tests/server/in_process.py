@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from webhooks.loopback import serve_asgi
+from serving import serve_asgi
 
 from codegen.server.app import ServerSettings, build_app
 from codegen.server.auth import AcceptedCredentials, TokenIssuer

@@ -6,12 +6,12 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from serving import serve_asgi
 
 from codegen.cli import main
 from codegen.errors import TargetError
 from codegen.webhooks.check import PROPERTIES, CheckOptions, check_receiver
 
-from .loopback import serve_asgi
 from .receivers import BUGS, SECRET, SLOW_SECONDS, receivers
 
 

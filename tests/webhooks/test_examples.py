@@ -12,12 +12,11 @@ from typing import Any
 import httpx
 import pytest
 from server.reference import REPO
+from serving import serve_asgi, serve_wsgi
 
 from codegen.webhooks.check import PROPERTIES, CheckOptions, check_receiver
 from codegen.webhooks.samples import SignedDelivery, certificate_achieved
 from pluvo_client.webhooks import CertificateAchieved
-
-from .loopback import serve_asgi, serve_wsgi
 
 DOCS = REPO / "docs" / "webhooks.md"
 SECRET = "docs-example-secret"

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from serving import serve_asgi
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
@@ -27,7 +28,6 @@ from codegen.webhooks.samples import SignedDelivery, certificate_achieved
 from codegen.webhooks.trigger import send_sample
 from pluvo_client.webhooks import CertificateAchieved, RecentDeliveries, handle_delivery
 
-from .loopback import serve_asgi
 from .recording import RecordingReceiver
 
 SECRET = "hostile-secret"

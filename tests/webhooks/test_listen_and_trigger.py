@@ -16,13 +16,13 @@ from contextlib import contextmanager
 import httpx
 import pytest
 from server.reference import REPO
+from serving import serve_asgi
 
 from codegen.cli import main
 from codegen.webhooks.check import CheckOptions, check_receiver
 from codegen.webhooks.samples import SignedDelivery, certificate_achieved, sample_event
 from pluvo_client.webhooks import CertificateAchieved, parse_event
 
-from .loopback import serve_asgi
 from .recording import RecordingReceiver
 
 SECRET = "listen-secret"

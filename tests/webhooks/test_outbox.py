@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from serving import serve_asgi
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
@@ -23,7 +24,6 @@ from codegen.server.seed import make_certificates, make_users
 from codegen.server.storage import Storage
 from pluvo_client.webhooks import parse_event
 
-from .loopback import serve_asgi
 from .recording import RecordingReceiver
 
 SECRET = "outbox-secret"
@@ -329,3 +329,38 @@ def test_a_database_from_the_first_outbox_version_gets_the_base_url_column(
         assert str(payload["file"]).startswith("http://127.0.0.1:8001/media/")
     finally:
         store.close()
+
+
+def test_stopping_the_worker_as_an_attempt_finishes_stops_it(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cancel that lands as an attempt ends is not lost: `run` returns, cancelled.
+
+    The attempt's end wakes the worker's wait in the same turn of the loop as the
+    cancel. `asyncio.wait_for` on Python 3.11 returns the wait's result there and drops
+    the cancel, so the worker ran on and `serve` could not stop.
+    """
+    outbox = Outbox(storage)
+    outbox.subscribe("http://127.0.0.1:9/hook")
+    issue(storage, [u.id for u in storage.list_users()][:1])
+
+    async def run() -> bool:
+        worker = DeliveryWorker(outbox, WebhookSettings("unused", SECRET), "http://s")
+        stopping = asyncio.create_task(worker.run())
+
+        async def attempt(_: object) -> None:
+            # Runs after the worker's own done callback, which wakes its wait.
+            this = asyncio.current_task()
+            assert this is not None
+            this.add_done_callback(lambda _: stopping.cancel())
+
+        monkeypatch.setattr(worker, "_attempt_safely", attempt)
+        done, _ = await asyncio.wait({stopping}, timeout=1)
+        if not done:
+            stopping.cancel()  # the bug: a second cancel, to end the test
+            with contextlib.suppress(asyncio.CancelledError):
+                await stopping
+            return False
+        return stopping.cancelled()
+
+    assert asyncio.run(run())

@@ -25,11 +25,11 @@ from typing import Any
 import httpx
 import pytest
 from server.reference import SEED_OPTIONS, Server, graphql, run_server
+from serving import serve_asgi
 
 from codegen.cli import main
 from pluvo_client.webhooks import CertificateAchieved, parse_event
 
-from .loopback import serve_asgi
 from .recording import Received, RecordingReceiver
 
 SECRET = "server-webhook-secret"
