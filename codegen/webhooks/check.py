@@ -112,15 +112,19 @@ class _Sender:
         await response.aclose()
         return response.status_code
 
+    async def _status_within_timeout(self, delivery: SignedDelivery) -> int:
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can lose a cancellation
+        # that arrives as the call finishes (see server/delivery.py).
+        async with asyncio.timeout(self.options.timeout):
+            return await self._status(delivery)
+
     def send(self, label: str, delivery: SignedDelivery) -> DeliveryExchange:
         started = time.perf_counter()
         status: int | None = None
         error: str | None = None
         connect_failed = False
         try:
-            status = self.loop.run_until_complete(
-                asyncio.wait_for(self._status(delivery), self.options.timeout)
-            )
+            status = self.loop.run_until_complete(self._status_within_timeout(delivery))
         except (TimeoutError, httpx.TimeoutException):
             error = f"no answer within {self.options.timeout:g} s"
         except httpx.HTTPError as exc:

@@ -109,9 +109,8 @@ def build_listener(
         headers = [(k, v) for k, v in request.headers.raw if k.lower() not in _NOT_FORWARDED]
         try:
             # In all, as the sender's own timeout: httpx's are per read.
-            answer = await asyncio.wait_for(
-                http.post(options.forward_to, content=body, headers=headers), options.timeout
-            )
+            async with asyncio.timeout(options.timeout):  # not wait_for: see server/delivery.py
+                answer = await http.post(options.forward_to, content=body, headers=headers)
         except TimeoutError:
             show(f"{line} -> forwarding failed: no answer within {options.timeout:g} s -> 502")
             return Response(f"no answer from {options.forward_to}\n", status_code=502)
