@@ -138,6 +138,7 @@ def test_the_scaffolded_check_hook_runs_on_inputs_package_and_its_own_version() 
     assert not pattern.search("src/app.py")
 
 
+@pytest.mark.slow  # restarts or starts a real server: end to end
 def test_init_pulls_with_client_credentials_from_the_reference_server(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from .reference import REPO, SEED_OPTIONS, Server, issue, list_edges, run_server
 
 
@@ -26,6 +28,7 @@ async def snapshot(server: Server) -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow  # restarts or starts a real server: end to end
 def test_templates_users_and_portfolio_items_survive_a_restart_with_the_same_db(
     tmp_path: Path,
 ) -> None:
@@ -80,6 +83,7 @@ def test_a_db_file_that_is_not_sqlite_is_refused_with_exit_code_2(tmp_path: Path
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # restarts or starts a real server: end to end
 def test_a_db_with_users_but_no_templates_is_reopened_without_seeding_again(
     tmp_path: Path,
 ) -> None:

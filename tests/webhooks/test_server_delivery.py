@@ -256,6 +256,7 @@ def test_trigger_asks_the_server_for_an_automatic_issuance(
     assert "No user has the id" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # restarts or starts a real server: end to end
 def test_the_outbox_survives_a_restart_and_a_410_then_stops_every_delivery_to_the_url(
     tmp_path: Path,
 ) -> None:
